@@ -1,0 +1,1 @@
+"""Helpers shared by the test suites: starting real servers on free ports."""
