@@ -148,6 +148,14 @@ def _default_customers() -> dict[str, CustomerSettings]:
     }
 
 
+class ConsoleSettings(Section):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8800, ge=1, le=65535)
+    session_idle_minutes: int = Field(default=480, ge=1)
+    login_max_failures: int = Field(default=5, ge=1)
+    login_lockout_seconds: int = Field(default=30, ge=1)
+
+
 class Settings(BaseSettings):
     """Every setting of the suite. Build it with `load_settings()`."""
 
@@ -170,6 +178,7 @@ class Settings(BaseSettings):
     runtime: RuntimeSettings = Field(default_factory=RuntimeSettings)
     intake: IntakeSettings = Field(default_factory=IntakeSettings)
     reminders: RemindersSettings = Field(default_factory=RemindersSettings)
+    console: ConsoleSettings = Field(default_factory=ConsoleSettings)
 
     @classmethod
     def settings_customise_sources(
