@@ -48,8 +48,9 @@ class Selectors:
                 "no such selector",
                 f"add it to {self.source}",
             )
-        return [_fill(self.source, f"screens.{screen}.{element}", s, fields)
-                for s in found]
+        return [
+            _fill(self.source, f"screens.{screen}.{element}", s, fields) for s in found
+        ]
 
     def get(self, screen: str, element: str, **fields: str) -> str:
         """One CSS selector; fallbacks are joined into a selector list."""

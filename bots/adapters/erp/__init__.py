@@ -66,8 +66,9 @@ def open_erp(settings: Settings, run_dir: Path | None = None) -> ErpAdapter:
             from bots.adapters.erp.tryton import TrytonErp  # type: ignore
         except ImportError as exc:
             raise ConfigError(
-                "erp.kind", "the Tryton adapter is not part of this version", "use "
-                "'sandbox'"
+                "erp.kind",
+                "the Tryton adapter is not part of this version",
+                "use 'sandbox'",
             ) from exc
         return TrytonErp(settings, run_dir=run_dir)
     raise ConfigError("erp.kind", f"unknown ERP kind '{kind}'", "use 'sandbox'")

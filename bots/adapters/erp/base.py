@@ -28,6 +28,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 
 log = logging.getLogger(__name__)
 
@@ -138,8 +139,8 @@ class OrderStatus:
 class PaymentApplication:
     invoice_number: str
     amount: Decimal  # cash applied to the invoice
-    discount: Decimal = Decimal("0")
-    deduction: Decimal = Decimal("0")
+    discount: Decimal = Decimal(0)
+    deduction: Decimal = Decimal(0)
     reason_code: str | None = None  # required when deduction > 0; see REASON_CODES
 
 
@@ -166,7 +167,7 @@ class ErpAdapter(ABC):
     """One logged-in connection to an ERP. Use as a context manager or call
     `open()` / `close()`; `close()` never raises."""
 
-    def __enter__(self) -> ErpAdapter:
+    def __enter__(self) -> Self:
         self.open()
         return self
 
