@@ -1,0 +1,1 @@
+"""Customer portal A: Northwind Retail's "Supplier Hub" (JavaScript, modals)."""
