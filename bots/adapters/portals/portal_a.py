@@ -122,7 +122,9 @@ class PortalA(PortalScreens, PortalAdapter):
                 field = item.locator(sel.get("order_detail", "communication_field",
                                              field=key))
                 if field.count():
-                    fields[ours] = field.first.inner_text().strip()
+                    # "<b>Label: </b>value": keep the value
+                    shown = field.first.inner_text().strip()
+                    fields[ours] = shown.partition(": ")[2].strip() or shown
             found.append(Communication(type=item.get_attribute("data-type") or "",
                                        fields=fields))
         return found
