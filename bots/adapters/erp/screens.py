@@ -1,0 +1,306 @@
+"""Driving the screens of a server-rendered legacy web application with Playwright.
+
+`Screens` wraps one page of a `BrowserSession` and a selector file: it opens a
+screen by its path, follows form posts, turns what it finds (HTTP 5xx, a maintenance
+page, the login page after an expired session, a locator that matches nothing) into
+the project's errors with a screenshot, the HTML and the trace attached, clicks away
+system notices, and reads tables and fields. It contains no CSS of its own: every
+locator comes from the selector file.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlparse
+
+from playwright.sync_api import Download, Locator, Page, Response
+from playwright.sync_api import Error as PlaywrightError
+
+from bots.adapters.browser import BrowserSession
+from bots.adapters.selectors import Selectors
+from bots.errors import TechnicalError
+
+log = logging.getLogger(__name__)
+
+# How long a loaded server-rendered page may take to show an element.
+PRESENCE_TIMEOUT_MS = 1500
+
+READ_TABLE_JS = """(rows, cells) => rows.map(row => {
+  const out = {};
+  for (const [field, selector] of Object.entries(cells)) {
+    const cell = row.querySelector(selector);
+    out[field] = cell ? cell.textContent.trim() : null;
+  }
+  return out;
+})"""
+
+
+class SessionExpired(Exception):
+    """The application sent us back to its login page; the flow must start again."""
+
+
+class NotFound(Exception):
+    """The application answered 404 for a screen (an unknown record)."""
+
+
+class Screens:
+    """One page of a legacy application, addressed through its selector file."""
+
+    def __init__(
+        self,
+        browser: BrowserSession,
+        page: Page,
+        selectors: Selectors,
+        base_url: str,
+        evidence_dir: Path,
+        system: str,
+    ) -> None:
+        self.browser = browser
+        self.page = page
+        self.sel = selectors
+        self.base_url = base_url.rstrip("/")
+        self.evidence_dir = evidence_dir
+        self.system = system
+        self._status: int | None = None
+        self._failures = 0
+        page.on("response", self._on_response)
+
+    def _on_response(self, response: Response) -> None:
+        request = response.request
+        redirect = 300 <= response.status < 400
+        if (
+            not redirect
+            and request.is_navigation_request()
+            and request.frame == self.page.main_frame
+        ):
+            self._status = response.status
+
+    # Locators
+    def locator(self, screen: str, element: str, **fields: str) -> Locator:
+        return self.page.locator(self.sel.get(screen, element, **fields))
+
+    def present(self, screen: str, element: str, **fields: str) -> bool:
+        return self.locator(screen, element, **fields).count() > 0
+
+    def require(self, screen: str, element: str, step: str, **fields: str) -> Locator:
+        """The element, or TechnicalError `selector_missing` with evidence."""
+        found = self.locator(screen, element, **fields)
+        try:
+            found.first.wait_for(state="attached", timeout=PRESENCE_TIMEOUT_MS)
+        except PlaywrightError:
+            self.check_page(step)
+            raise self.failure(
+                "selector_missing",
+                f"the {self.system} screen '{screen}' has no element '{element}' "
+                f"({self.sel.get(screen, element, **fields)}) at "
+                f"{self.path_now()}; the screen may have changed - update "
+                f"{self.sel.source.name}",
+                step,
+            ) from None
+        return found.first
+
+    def text(self, screen: str, element: str, step: str) -> str:
+        return self.require(screen, element, step).inner_text().strip()
+
+    def optional_text(self, screen: str, element: str) -> str | None:
+        if not self.sel.has(screen, element):
+            return None
+        found = self.locator(screen, element)
+        return found.first.inner_text().strip() if found.count() else None
+
+    def texts(self, screen: str, element: str) -> list[str]:
+        return [t.strip() for t in self.locator(screen, element).all_inner_texts()]
+
+    # Navigation
+    def url(
+        self, screen: str, query: dict[str, str] | None = None, **fields: str
+    ) -> str:
+        url = self.base_url + self.sel.path(screen, **fields)
+        if query:
+            url += "?" + urlencode({k: v for k, v in query.items() if v is not None})
+        return url
+
+    def open(
+        self,
+        screen: str,
+        step: str,
+        query: dict[str, str] | None = None,
+        **fields: str,
+    ) -> None:
+        """Go to a screen by its path; raises NotFound for a 404."""
+        self._status = None
+        try:
+            response = self.page.goto(self.url(screen, query, **fields))
+        except PlaywrightError as exc:
+            raise self.browser_failure(exc, step) from exc
+        if response is not None:
+            self._status = response.status
+        self.after_navigation(step)
+
+    def click_through(self, locator: Locator, step: str) -> None:
+        """Click a button or link that loads the next page, and check that page."""
+        self._status = None
+        try:
+            with self.page.expect_navigation(wait_until="load"):
+                locator.click()
+        except PlaywrightError as exc:
+            raise self.browser_failure(exc, step) from exc
+        self.after_navigation(step)
+
+    def after_navigation(self, step: str) -> None:
+        """Check the page just loaded: HTTP errors, maintenance, expiry, notices."""
+        self.check_page(step)
+        if self._status == 404:
+            raise NotFound(self.path_now())
+        self.dismiss_notices()
+
+    def check_page(self, step: str) -> None:
+        status = self._status
+        if status == 503:
+            raise self.failure(
+                "maintenance",
+                f"the {self.system} is down for maintenance (HTTP 503 at "
+                f"{self.path_now()}); the run will try again later",
+                step,
+            )
+        if status is not None and (status >= 500 or status == 400):
+            raise self.failure(
+                "http_error",
+                f"the {self.system} answered HTTP {status} at {self.path_now()}",
+                step,
+            )
+        if self.on_login_page() and step != "login":
+            raise SessionExpired(self.path_now())
+
+    def on_login_page(self) -> bool:
+        return urlparse(self.page.url).path == self.sel.path("login")
+
+    def expired_notice(self) -> bool:
+        query = parse_qs(urlparse(self.page.url).query)
+        return query.get("expired") == ["1"] or self.present("login", "expired")
+
+    def dismiss_notices(self) -> None:
+        if not self.sel.has("common", "system_message_ok"):
+            return
+        buttons = self.sel.candidates("common", "system_message_ok")
+        self._status = None
+        if self.browser.dismiss_modals(self.page, buttons):
+            self.check_page("system_message")
+
+    def path_now(self) -> str:
+        parsed = urlparse(self.page.url)
+        return parsed.path + (f"?{parsed.query}" if parsed.query else "")
+
+    # Forms
+    def fill(self, screen: str, element: str, value: str, step: str) -> None:
+        self.require(screen, element, step).fill(value)
+
+    def select(self, screen: str, element: str, value: str, step: str) -> None:
+        self.require(screen, element, step).select_option(value)
+
+    def errors(self, screen: str = "common", element: str = "error") -> list[str]:
+        """The error messages shown on the page (deduplicated, in order)."""
+        seen: list[str] = []
+        for text in self.texts(screen, element):
+            for line in text.splitlines():
+                if line.strip() and line.strip() not in seen:
+                    seen.append(line.strip())
+        return seen
+
+    def download(self, locator: Locator, step: str) -> Download:
+        """Click a link that downloads a file; an error page instead is reported."""
+        found: list[Download] = []
+        self.page.once("download", lambda download: found.append(download))
+        self._status = None
+        try:
+            locator.click()
+            waited = 0
+            limit = self.browser.settings.browser.timeout_ms
+            while not found and self._status is None and waited < limit:
+                self.page.wait_for_timeout(20)
+                waited += 20
+        except PlaywrightError as exc:
+            raise self.browser_failure(exc, step) from exc
+        if found:
+            return found[0]
+        if self._status is not None:
+            self.page.wait_for_load_state("load")
+            self.check_page(step)
+        raise self.failure(
+            "timeout", f"the {self.system} sent no file from {self.path_now()}", step
+        )
+
+    # Tables
+    def table(
+        self, screen: str, row: str, cells: dict[str, str], step: str
+    ) -> list[dict[str, str | None]]:
+        """The text of the given cells of every row (None where a cell is missing)."""
+        selectors = {field: self.sel.get(screen, cell) for field, cell in cells.items()}
+        try:
+            rows = self.locator(screen, row).evaluate_all(READ_TABLE_JS, selectors)
+        except PlaywrightError as exc:
+            raise self.browser_failure(exc, step) from exc
+        for index, values in enumerate(rows):
+            missing = [cells[f] for f, v in values.items() if v is None]
+            if missing:
+                raise self.failure(
+                    "selector_missing",
+                    f"row {index + 1} of {screen}.{row} has no cell "
+                    f"{', '.join(missing)}; update {self.sel.source.name}",
+                    step,
+                )
+        return rows
+
+    def list_rows(
+        self,
+        screen: str,
+        anchors: Iterable[str],
+        row: str,
+        cells: dict[str, str],
+        step: str,
+    ) -> list[dict[str, str | None]]:
+        """Rows of a list screen; one of `anchors` (the table or its empty notice)
+        must be there, so a changed screen is not mistaken for an empty list."""
+        if not any(self.present(screen, anchor) for anchor in anchors):
+            self.require(screen, next(iter(anchors)), step)
+        return self.table(screen, row, cells, step)
+
+    def each_page(
+        self, screen: str, next_link: str, step: str, read: Callable[[], list]
+    ) -> list:
+        """Read a paged list, following its next-page link."""
+        rows = read()
+        for _ in range(1000):
+            link = self.locator(screen, next_link)
+            if not link.count():
+                return rows
+            self.click_through(link.first, step)
+            rows.extend(read())
+        return rows
+
+    # Evidence and errors
+    def capture(self, dest_dir: Path, name: str) -> list[Path]:
+        try:
+            return self.browser.capture(self.page, dest_dir, name)
+        except PlaywrightError as exc:
+            log.warning("no evidence could be saved: %s", exc)
+            return []
+
+    def failure(self, code: str, message: str, step: str) -> TechnicalError:
+        self._failures += 1
+        name = f"{self.system}-{step}-{code}-{self._failures}"
+        evidence = self.capture(self.evidence_dir, name)
+        log.warning("%s: %s", step, message)
+        return TechnicalError(
+            code,
+            message,
+            step=step,
+            details={"evidence": [str(p) for p in evidence], "url": self.path_now()},
+        )
+
+    def browser_failure(self, exc: PlaywrightError, step: str) -> TechnicalError:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+        code = "timeout" if "Timeout" in type(exc).__name__ else "browser_error"
+        return self.failure(code, f"the browser failed during {step}: {first}", step)
