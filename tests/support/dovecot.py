@@ -2,8 +2,9 @@
 
 `DovecotServer` writes a private configuration (plaintext login on loopback only,
 Maildir storage, a passwd-file of users owned by uid 65534), runs `dovecot -F -c CONF`
-as a child process and stops it at the end. Users can be added while it runs: Dovecot
-re-reads the users file when it changes, so each test gets a mailbox of its own.
+as a child process and stops it at the end. A pool of users is written before it
+starts (Dovecot re-reads a changed users file only a second later), so each test gets
+a mailbox of its own at once.
 The pytest fixtures at the bottom (`dovecot_server`, `imap_account`) are imported by
 the test modules that need them.
 """
@@ -19,6 +20,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +33,8 @@ from tests.conftest import need_service
 log = logging.getLogger(__name__)
 
 MAIL_UID = 65534
+POOL_SIZE = 100
+PASSWORD = "secret"
 START_TIMEOUT_SECONDS = 10.0
 
 CONFIG = """\
@@ -43,6 +47,7 @@ listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
+auth_failure_delay = 0
 mail_location = maildir:~/Maildir
 passdb {{
   driver = passwd-file
@@ -121,19 +126,23 @@ class ImapAccount:
 class DovecotServer:
     """A private Dovecot; `start()` returns once it accepts IMAP connections."""
 
-    def __init__(self, root: Path, port: int | None = None) -> None:
+    def __init__(self, root: Path, port: int | None = None, extra: str = "") -> None:
         self.root = root
+        self.extra = extra
         self.port = port or free_port()
         self.host = "127.0.0.1"
         self.config = root / "dovecot.conf"
         self._process: subprocess.Popen[bytes] | None = None
-        self._names = itertools.count(1)
+        self._pool = itertools.count(1)
 
     def start(self) -> DovecotServer:
         for name in ("run", "state", "mail"):
             (self.root / name).mkdir(parents=True, exist_ok=True)
-        (self.root / "users").write_text("")
-        self.config.write_text(CONFIG.format(root=self.root, port=self.port))
+        (self.root / "users").write_text(
+            "".join(self._user_line(f"user{n}") for n in range(1, POOL_SIZE + 1))
+        )
+        config = CONFIG.format(root=self.root, port=self.port) + self.extra
+        self.config.write_text(config)
         self._process = subprocess.Popen(
             ["dovecot", "-F", "-c", str(self.config)],
             stdout=subprocess.DEVNULL,
@@ -157,16 +166,21 @@ class DovecotServer:
                 time.sleep(0.05)
         raise RuntimeError(f"dovecot did not listen on port {self.port}")
 
-    def add_account(self, username: str | None = None, password: str = "secret") -> ImapAccount:
-        """A new user with an empty mailbox."""
-        username = username or f"user{next(self._names)}"
+    def _user_line(self, username: str) -> str:
         home = self.root / "mail" / username
         home.mkdir(parents=True, exist_ok=True)
         os.chown(home, MAIL_UID, MAIL_UID)
-        line = f"{username}:{password}:{MAIL_UID}:{MAIL_UID}::{home}::\n"
-        with (self.root / "users").open("a") as users:
-            users.write(line)
-        return ImapAccount(self.host, self.port, username, password)
+        return f"{username}:{PASSWORD}:{MAIL_UID}:{MAIL_UID}::{home}::\n"
+
+    def add_account(self) -> ImapAccount:
+        """A user with an empty mailbox (from the pool; a new one when it is used)."""
+        number = next(self._pool)
+        username = f"user{number}"
+        if number > POOL_SIZE:
+            with (self.root / "users").open("a") as users:
+                users.write(self._user_line(username))
+            time.sleep(1.1)  # Dovecot's passwd-file reload granularity
+        return ImapAccount(self.host, self.port, username, PASSWORD)
 
     def stop(self) -> None:
         if self._process is None:
@@ -190,18 +204,27 @@ def dovecot_available() -> bool:
     return shutil.which("dovecot") is not None or Path("/usr/sbin/dovecot").exists()
 
 
-@pytest.fixture(scope="session")
-def dovecot_server() -> Iterator[DovecotServer]:
-    """One Dovecot for the test session; each test takes its own account."""
+@contextmanager
+def running_dovecot(extra: str = "") -> Iterator[DovecotServer]:
+    """A Dovecot in a fresh folder of its own, stopped and removed at the end."""
     need_service("Dovecot", dovecot_available(), "apt-get install dovecot-imapd")
     # Not under pytest's tmp dir: its parents are mode 0700 and the mail processes
     # run as uid 65534, which must be able to reach the mailbox folders.
     root = Path(tempfile.mkdtemp(prefix="o2c-dovecot-"))
     root.chmod(0o755)
-    server = DovecotServer(root).start()
-    yield server
-    server.stop()
-    shutil.rmtree(root, ignore_errors=True)
+    server = DovecotServer(root, extra=extra)
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def dovecot_server() -> Iterator[DovecotServer]:
+    """One Dovecot for the test session; each test takes its own account."""
+    with running_dovecot() as server:
+        yield server
 
 
 @pytest.fixture
