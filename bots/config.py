@@ -134,6 +134,17 @@ class RemindersSettings(Section):
     )
 
 
+class CommsSettings(Section):
+    sender_name: str = "Customer Service"
+    crisis_threshold: int = Field(default=2, ge=2)
+    crisis_message: str = (
+        "We are sorry to tell you that deliveries of some of your orders are delayed. "
+        "The new dates are listed below."
+    )
+    order_roles: list[str] = Field(default_factory=lambda: ["purchasing"])
+    reminder_roles: list[str] = Field(default_factory=lambda: ["accounts-payable"])
+
+
 def _default_portals() -> dict[str, PortalSettings]:
     return {
         "portal_a": PortalSettings(kind="a", url="http://127.0.0.1:8802"),
@@ -178,6 +189,7 @@ class Settings(BaseSettings):
     runtime: RuntimeSettings = Field(default_factory=RuntimeSettings)
     intake: IntakeSettings = Field(default_factory=IntakeSettings)
     reminders: RemindersSettings = Field(default_factory=RemindersSettings)
+    comms: CommsSettings = Field(default_factory=CommsSettings)
     console: ConsoleSettings = Field(default_factory=ConsoleSettings)
 
     @classmethod
