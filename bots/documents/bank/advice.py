@@ -55,7 +55,9 @@ def read_advice_table(data: bytes, source: str) -> list[Payment]:
         payment.advice_lines.append(_line(row, source, number))
     for payment in payments.values():
         if payment.amount == 0:
-            payment.amount = sum((x.amount_paid for x in payment.advice_lines), Decimal(0))
+            payment.amount = sum(
+                (x.amount_paid for x in payment.advice_lines), Decimal(0)
+            )
     if not payments:
         raise DocumentError(source, "advice_empty", "remittance advice has no lines")
     return list(payments.values())
@@ -81,7 +83,9 @@ def _line(row: Row, source: str, number: int) -> AdviceLine:
     where = f"row {number}"
     return AdviceLine(
         invoice_number=invoice,
-        amount_paid=parse_amount(row.get("amount_paid"), source, f"{where} amount_paid"),
+        amount_paid=parse_amount(
+            row.get("amount_paid"), source, f"{where} amount_paid"
+        ),
         discount=abs(parse_amount(row.get("discount"), source, f"{where} discount")),
         deduction=abs(parse_amount(row.get("deduction"), source, f"{where} deduction")),
         deduction_code=str(row.get("deduction_code") or "").strip(),

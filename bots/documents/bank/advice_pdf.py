@@ -78,7 +78,9 @@ def _pdf_content(data: bytes, source: str) -> tuple[str, list[list[list[str | No
             text = "\n".join(page.extract_text() or "" for page in pages)
             tables = [table for page in pages for table in page.extract_tables()]
     except PDFSyntaxError as exc:
-        raise DocumentError(source, "pdf_invalid", f"not a readable PDF ({exc})") from exc
+        raise DocumentError(
+            source, "pdf_invalid", f"not a readable PDF ({exc})"
+        ) from exc
     except Exception as exc:  # pdfminer raises many kinds for a broken or locked PDF
         raise DocumentError(source, "pdf_invalid", f"cannot read PDF ({exc})") from exc
     return text, tables

@@ -61,7 +61,9 @@ def read_bai2(data: bytes, source: str) -> list[Payment]:
     text = data.decode("utf-8-sig", errors="replace")
     records = _records(text, source)
     if not records or records[0].code != "01":
-        raise DocumentError(source, "bai2_header", "BAI2 file must start with a 01 record")
+        raise DocumentError(
+            source, "bai2_header", "BAI2 file must start with a 01 record"
+        )
     context = _Context()
     payments: list[Payment] = []
     for record in records:
@@ -100,7 +102,7 @@ def _records(text: str, source: str) -> list[_Record]:
 
 def _strip_end(text: str) -> str:
     text = text.rstrip()
-    return text[:-1] if text.endswith("/") else text
+    return text.removesuffix("/")
 
 
 def _field(fields: list[str], index: int) -> str:
@@ -162,9 +164,11 @@ def _funds_type(fields: list[str], as_of: date | None) -> tuple[date | None, int
 
 def _amount(text: str, currency: str, source: str) -> Decimal:
     if not text:
-        return Decimal("0")
+        return Decimal(0)
     if not text.lstrip("+-").isdigit():
-        raise DocumentError(source, "bai2_amount", f"amount '{text[:20]}' is not a number")
+        raise DocumentError(
+            source, "bai2_amount", f"amount '{text[:20]}' is not a number"
+        )
     places = 0 if currency in ZERO_DECIMAL_CURRENCIES else 2
     return abs(Decimal(int(text))).scaleb(-places)
 

@@ -99,7 +99,9 @@ def _message_kind(message: etree._Element, source: str) -> tuple[str, str]:
     name = local_name(message)
     if name not in MESSAGES:
         raise DocumentError(
-            source, "camt_unknown", f"XML message '{name}' is not a camt.053 or camt.054"
+            source,
+            "camt_unknown",
+            f"XML message '{name}' is not a camt.053 or camt.054",
         )
     return MESSAGES[name]
 
@@ -140,7 +142,8 @@ def _payment(
         value_date=_date(xml, entry, "ValDt") or _date(xml, entry, "BookgDt"),
         remittance_text=_remittance_text(xml, tx),
         structured_references=_structured_references(xml, tx),
-        bank_reference=xml.text(tx, "Refs/AcctSvcrRef") or xml.text(entry, "AcctSvcrRef"),
+        bank_reference=xml.text(tx, "Refs/AcctSvcrRef")
+        or xml.text(entry, "AcctSvcrRef"),
         end_to_end_id=_end_to_end(xml, tx),
         references=refs,
         advice_lines=_structured_lines(xml, tx, source),
@@ -328,9 +331,9 @@ def _discount(xml: _Xml, block: etree._Element, source: str) -> Decimal:
         amount, _ = _amount(xml, block, path, source)
         if amount is not None:
             return amount
-    return Decimal("0")
+    return Decimal(0)
 
 
 def _adjustment(xml: _Xml, block: etree._Element, source: str) -> Decimal:
     amount, _ = _amount(xml, block, "RfrdDocAmt/AdjstmntAmtAndRsn/Amt", source)
-    return amount if amount is not None else Decimal("0")
+    return amount if amount is not None else Decimal(0)

@@ -24,8 +24,8 @@ class AdviceLine:
 
     invoice_number: str
     amount_paid: Decimal
-    discount: Decimal = Decimal("0")
-    deduction: Decimal = Decimal("0")
+    discount: Decimal = Decimal(0)
+    deduction: Decimal = Decimal(0)
     deduction_code: str = ""
 
 

@@ -75,10 +75,14 @@ def _item(row: Row, source: str, number: int) -> OpenItem:
         invoice_number=invoice,
         customer_id=customer,
         customer_name=_text(row, "customer_name"),
-        invoice_date=parse_date(row.get("invoice_date"), source, f"{where} invoice_date"),
+        invoice_date=parse_date(
+            row.get("invoice_date"), source, f"{where} invoice_date"
+        ),
         due_date=parse_date(row.get("due_date"), source, f"{where} due_date"),
         currency=_text(row, "currency").upper(),
-        amount=parse_amount(amount, source, f"{where} amount") if amount else open_amount,
+        amount=parse_amount(amount, source, f"{where} amount")
+        if amount
+        else open_amount,
         open_amount=open_amount,
     )
 

@@ -86,7 +86,9 @@ def _xlsx_rows(data: bytes, source: str) -> list[list[Any]]:
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise DocumentError(source, "xlsx_invalid", f"not a readable XLSX ({exc})") from exc
+        raise DocumentError(
+            source, "xlsx_invalid", f"not a readable XLSX ({exc})"
+        ) from exc
     try:
         sheet = book.worksheets[0]
         return [list(row) for row in sheet.iter_rows(values_only=True)]
@@ -112,7 +114,7 @@ def _find_header(
 def parse_amount(value: object, source: str, what: str) -> Decimal:
     """A money value from a cell: numbers, `1.234,56`, `1,234.56`, `(12.00)`."""
     if value is None or (isinstance(value, str) and not value.strip()):
-        return Decimal("0")
+        return Decimal(0)
     if isinstance(value, bool):
         raise DocumentError(source, "amount", f"{what}: '{value}' is not an amount")
     if isinstance(value, int | Decimal):
@@ -137,7 +139,9 @@ def _parse_amount_text(text: str, source: str, what: str) -> Decimal:
     try:
         amount = Decimal(cleaned)
     except InvalidOperation as exc:
-        raise DocumentError(source, "amount", f"{what}: '{text}' is not an amount") from exc
+        raise DocumentError(
+            source, "amount", f"{what}: '{text}' is not an amount"
+        ) from exc
     return -amount if negative else amount
 
 
@@ -150,7 +154,14 @@ def parse_date(value: object, source: str, what: str) -> date | None:
     if isinstance(value, date):
         return value
     text = str(value).strip()
-    for pattern in ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%Y%m%d", "%m/%d/%Y", "%d-%m-%Y"):
+    for pattern in (
+        "%Y-%m-%d",
+        "%d.%m.%Y",
+        "%d/%m/%Y",
+        "%Y%m%d",
+        "%m/%d/%Y",
+        "%d-%m-%Y",
+    ):
         try:
             return datetime.strptime(text[:10], pattern).date()
         except ValueError:
@@ -164,7 +175,9 @@ def read_bytes(path: Path, limit: int = 64 * 1024 * 1024) -> bytes:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise DocumentError(source, "not_found", f"cannot open ({exc.strerror})") from exc
+        raise DocumentError(
+            source, "not_found", f"cannot open ({exc.strerror})"
+        ) from exc
     if size > limit:
         raise DocumentError(source, "too_big", f"file is {size} bytes, limit {limit}")
     if size == 0:
@@ -172,4 +185,6 @@ def read_bytes(path: Path, limit: int = 64 * 1024 * 1024) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise DocumentError(source, "unreadable", f"cannot read ({exc.strerror})") from exc
+        raise DocumentError(
+            source, "unreadable", f"cannot read ({exc.strerror})"
+        ) from exc

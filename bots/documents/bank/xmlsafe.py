@@ -40,7 +40,9 @@ def parse_xml(data: bytes, source: str) -> etree._Element:
     try:
         root = etree.fromstring(data, parser=_parser())
     except etree.XMLSyntaxError as exc:
-        raise DocumentError(source, "xml_syntax", f"not well-formed XML ({exc})") from exc
+        raise DocumentError(
+            source, "xml_syntax", f"not well-formed XML ({exc})"
+        ) from exc
     if root is None:
         raise DocumentError(source, "xml_empty", "the XML document is empty")
     return root

@@ -113,14 +113,16 @@ def _remittance_checks(tx: dict, payment: Payment) -> list[bool]:
 def test_camt_file_parses_with_one_payment_per_transaction(path: Path) -> None:
     payments = read_payments(path)
     xml = path.read_text(encoding="utf-8")
-    entries = re.findall(r"<Ntry>.*?</Ntry>", xml, flags=re.S)
+    entries = re.findall(r"<Ntry>.*?</Ntry>", xml, flags=re.DOTALL)
     expected = sum(max(1, entry.count("<TxDtls>")) for entry in entries)
     assert len(payments) == expected
     assert len({p.payment_id for p in payments}) == len(payments)
 
 
 @pytest.mark.parametrize(
-    "path", [p for p in CAMT_FILES if p.with_suffix(".json").exists()], ids=lambda p: p.name
+    "path",
+    [p for p in CAMT_FILES if p.with_suffix(".json").exists()],
+    ids=lambda p: p.name,
 )
 def test_camt_file_agrees_with_expected_json(path: Path) -> None:
     payments = read_payments(path)
@@ -134,7 +136,9 @@ def test_camt_file_agrees_with_expected_json(path: Path) -> None:
             match = next(
                 (p for p in unused if _agrees(entry, tx, index, len(details), p)), None
             )
-            assert match is not None, f"{path.name}: no payment agrees with entry {index}"
+            assert match is not None, (
+                f"{path.name}: no payment agrees with entry {index}"
+            )
             unused.remove(match)
 
 
@@ -165,7 +169,9 @@ def test_natwest_bai2_keeps_continued_text_and_directions() -> None:
     assert amounts == [Decimal(x) for x in ("9.71", "1.00", "1.23", "15.71", "0.89")]
     assert [p.credit_debit for p in payments] == ["DBIT"] * 4 + ["CRDT"]
     assert {p.currency for p in payments} == {"GBP"}
-    assert payments[-1].remittance_text.endswith("INTERNATIONAL-5373 CLIE\nNT SECCY AC TFR")
+    assert payments[-1].remittance_text.endswith(
+        "INTERNATIONAL-5373 CLIE\nNT SECCY AC TFR"
+    )
     assert len({p.payment_id for p in payments}) == 5
 
 
