@@ -78,9 +78,13 @@ def fmt_qty(value: Decimal) -> str:
 class PoStore:
     """One portal's purchase orders in a SQLite file, seeded by `seed` on first use."""
 
-    def __init__(self, path: Path, customer: str, seed: Seed) -> None:
+    def __init__(
+        self, path: Path, customer: str, seed: Seed,
+        line_label: Callable[[int], str] = lambda n: f"Line {n}",
+    ) -> None:
         self.path = path
         self.customer = customer
+        self.line_label = line_label
         self._seed = seed
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._db() as db:
@@ -196,7 +200,7 @@ class PoStore:
         for comm in order["communications"]:
             if comm["type"] == SHIP and comm["fields"]["tracking_number"] == tracking.strip():
                 return Posted(True, comm)
-        lines = _check_quantities(order, quantities)
+        lines = _check_quantities(order, quantities, self.line_label)
         fields = {"carrier": carrier.strip(), "tracking_number": tracking.strip(),
                   "ship_date": shipped.isoformat(), "lines": lines}
         return Posted(False, self._insert(po, SHIP, fields, by))
@@ -236,24 +240,26 @@ class PoStore:
 
 
 def _check_quantities(
-    order: dict[str, Any], quantities: dict[int, Decimal]
+    order: dict[str, Any], quantities: dict[int, Decimal], label: Callable[[int], str]
 ) -> list[dict[str, str]]:
     by_line = {line["line"]: line for line in order["lines"]}
     unknown = sorted(set(quantities) - set(by_line))
     if unknown:
-        raise PostingError(f"Line {unknown[0]} is not on purchase order {order['po_number']}.")
+        raise PostingError(
+            f"{label(unknown[0])} is not on purchase order {order['po_number']}."
+        )
     result = []
     for number, qty in sorted(quantities.items()):
         line = by_line[number]
         if qty < 0:
-            raise PostingError(f"Line {number}: the shipped quantity cannot be negative.")
+            raise PostingError(f"{label(number)}: the shipped quantity cannot be negative.")
         if qty == 0:
             continue
         ordered = Decimal(line["quantity"])
         open_qty = ordered - Decimal(line["shipped_quantity"])
         if qty > open_qty:
             raise PostingError(
-                f"Line {number} ({line['sku']}): shipped quantity {fmt_qty(qty)} exceeds "
+                f"{label(number)} ({line['sku']}): shipped quantity {fmt_qty(qty)} exceeds "
                 f"the open quantity {fmt_qty(open_qty)} {line['uom']} "
                 f"(ordered {fmt_qty(ordered)})."
             )

@@ -1,0 +1,1 @@
+"""Customer portal B: Globex's "Vendor Self Service" (frames, server-side forms)."""
