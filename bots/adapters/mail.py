@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError, LoginError
@@ -104,7 +104,7 @@ class Mailbox:
         imap = self.imap
         return f"{imap.username}@{imap.host}:{imap.port}/{imap.folder}"
 
-    def __enter__(self) -> Mailbox:
+    def __enter__(self) -> Self:
         self.open()
         return self
 
@@ -143,8 +143,9 @@ class Mailbox:
         timeout = imap.timeout_seconds
         if imap.security == "tls":
             context = ssl.create_default_context()
-            return IMAPClient(imap.host, imap.port, ssl=True, ssl_context=context,
-                              timeout=timeout)
+            return IMAPClient(
+                imap.host, imap.port, ssl=True, ssl_context=context, timeout=timeout
+            )
         client = IMAPClient(imap.host, imap.port, ssl=False, timeout=timeout)
         if imap.security == "starttls":
             client.starttls(ssl.create_default_context())
@@ -194,11 +195,14 @@ class Mailbox:
         """Messages in the inbox with a UID above `since_uid`, oldest first."""
         uidvalidity = self.select()
         with self._errors("search"):
-            uids = sorted(u for u in self.client.search(["UID", f"{since_uid + 1}:*"])
-                          if u > since_uid)
+            uids = sorted(
+                u
+                for u in self.client.search(["UID", f"{since_uid + 1}:*"])
+                if u > since_uid
+            )
         log.info("%d new mail(s) in %s after UID %d", len(uids), self.key, since_uid)
         for start in range(0, len(uids), FETCH_BATCH):
-            yield from self._fetch_batch(uids[start:start + FETCH_BATCH], uidvalidity)
+            yield from self._fetch_batch(uids[start : start + FETCH_BATCH], uidvalidity)
 
     def _fetch_batch(self, uids: list[int], uidvalidity: int) -> Iterator[FetchedMail]:
         with self._errors("fetch"):
@@ -229,8 +233,12 @@ class Mailbox:
         """Move the message to `folder`; False when it is no longer in the inbox."""
         uid = self._locate(ref)
         if uid is None:
-            log.warning("mail %s (UID %d) is no longer in %s; not filed",
-                        ref.message_id or "-", ref.uid, ref.folder)
+            log.warning(
+                "mail %s (UID %d) is no longer in %s; not filed",
+                ref.message_id or "-",
+                ref.uid,
+                ref.folder,
+            )
             return False
         with self._errors("move"):
             if self.client.has_capability("MOVE"):
@@ -245,13 +253,21 @@ class Mailbox:
         uidvalidity = self.select(ref.folder)
         with self._errors("search"):
             if uidvalidity == ref.uidvalidity:
-                found = self.client.search(["UID", str(ref.uid), "UNKEYWORD",
-                                            FILED_FLAG.decode()])
+                found = self.client.search(
+                    ["UID", str(ref.uid), "UNKEYWORD", FILED_FLAG.decode()]
+                )
                 return ref.uid if ref.uid in found else None
             if not ref.message_id:
                 return None
-            found = self.client.search(["HEADER", "Message-ID", ref.message_id,
-                                        "UNKEYWORD", FILED_FLAG.decode()])
+            found = self.client.search(
+                [
+                    "HEADER",
+                    "Message-ID",
+                    ref.message_id,
+                    "UNKEYWORD",
+                    FILED_FLAG.decode(),
+                ]
+            )
         return min(found) if found else None
 
     def wait_for_mail(self, since_uid: int, timeout_seconds: float) -> bool:
@@ -297,7 +313,9 @@ class _ImapErrors:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if exc is None or not isinstance(exc, (IMAPClientError, OSError, socket.timeout)):
+        if exc is None or not isinstance(
+            exc, (IMAPClientError, OSError, socket.timeout)
+        ):
             return
         self.mailbox.close()
         raise TechnicalError(
@@ -330,5 +348,9 @@ def load_cursor(settings: Settings, mailbox: Mailbox) -> MailCursor:
 def save_cursor(settings: Settings, mailbox: Mailbox, cursor: MailCursor) -> None:
     from bots.runtime.kv import kv_put
 
-    kv_put(settings, CURSOR_NAMESPACE, mailbox.key,
-           {"uidvalidity": cursor.uidvalidity, "last_uid": cursor.last_uid})
+    kv_put(
+        settings,
+        CURSOR_NAMESPACE,
+        mailbox.key,
+        {"uidvalidity": cursor.uidvalidity, "last_uid": cursor.last_uid},
+    )

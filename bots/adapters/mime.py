@@ -40,7 +40,9 @@ FORWARD_MARKERS = re.compile(
     r"urspr\u00fcngliche nachricht)\s*-{2,}|^begin forwarded message:)",
     re.IGNORECASE | re.MULTILINE,
 )
-FORWARDED_FROM = re.compile(r"^\s*(?:from|von|de)\s*:\s*(.+)$", re.IGNORECASE | re.MULTILINE)
+FORWARDED_FROM = re.compile(
+    r"^\s*(?:from|von|de)\s*:\s*(.+)$", re.IGNORECASE | re.MULTILINE
+)
 UNSAFE_NAME_CHARS = re.compile(r"[^\w.\- ()+,=@]+", re.UNICODE)
 
 
@@ -132,7 +134,7 @@ def parse_message(raw: bytes) -> ParsedMail:
 
 def _has_headers(message: Message) -> bool:
     known = ("from", "to", "subject", "date", "message-id", "content-type", "received")
-    return any(key.lower() in known for key in message.keys())
+    return any(key.lower() in known for key in message)
 
 
 def header_text(message: Message, name: str) -> str:
@@ -190,7 +192,11 @@ def _collect(
     data = _payload(part, parsed)
     filename = _filename(part)
     disposition = (part.get_content_disposition() or "").lower()
-    if content_type.startswith("text/") and not filename and disposition != "attachment":
+    if (
+        content_type.startswith("text/")
+        and not filename
+        and disposition != "attachment"
+    ):
         kind = sniff_kind(data, "", content_type) if content_type == "text/csv" else ""
         if not kind:
             texts.append(_text(part, data, content_type))
@@ -221,7 +227,9 @@ def _collect_forward(
     _, inner_sender = _address(inner, "From")
     if inner_sender and not parsed.forwarded_from:
         parsed.forwarded_from = inner_sender
-    _collect(inner, parsed, texts, sender=inner_sender or parsed.sender, depth=depth + 1)
+    _collect(
+        inner, parsed, texts, sender=inner_sender or parsed.sender, depth=depth + 1
+    )
 
 
 def _inner_message(part: Message) -> Message | None:
@@ -245,9 +253,11 @@ def _is_attached_eml(part: Message) -> bool:
 
 def _children(part: Message) -> list[Message]:
     payload = part.get_payload()
-    return [child for child in payload if isinstance(child, Message)] if isinstance(
-        payload, list
-    ) else []
+    return (
+        [child for child in payload if isinstance(child, Message)]
+        if isinstance(payload, list)
+        else []
+    )
 
 
 def _content_type(part: Message) -> str:
@@ -330,9 +340,11 @@ def sniff_kind(data: bytes, filename: str, content_type: str) -> str:
         return "pdf"  # declared a PDF: let the PO reader say what is wrong with it
     if name.endswith(".csv") or content_type in ("text/csv", "application/csv"):
         return "csv" if _looks_like_csv(data) else "other"
-    if content_type in ("application/octet-stream", "text/plain", "") and _looks_like_csv(
-        data
-    ):
+    if content_type in (
+        "application/octet-stream",
+        "text/plain",
+        "",
+    ) and _looks_like_csv(data):
         return "csv" if not name or name.endswith((".txt", ".dat")) else "other"
     return "other"
 
@@ -389,7 +401,9 @@ def _inline_forward_sender(text: str, own_sender: str) -> str:
 
 def sender_domain(address: str) -> str:
     """The domain of an address, lower case ('' when there is none)."""
-    return address.rpartition("@")[2].strip().strip(">").lower() if "@" in address else ""
+    return (
+        address.rpartition("@")[2].strip().strip(">").lower() if "@" in address else ""
+    )
 
 
 __all__ = [

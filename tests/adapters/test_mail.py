@@ -9,16 +9,11 @@ from email.message import EmailMessage
 
 import pytest
 
-from bots.adapters.mail import FILED_FLAG, MailCursor, Mailbox
+from bots.adapters.mail import FILED_FLAG, Mailbox, MailCursor
 from bots.config import ImapSettings
 from bots.errors import ConfigError, SystemUnavailable
 from sandbox.webserver import free_port
-from tests.support.dovecot import (  # noqa: F401 (fixtures)
-    ImapAccount,
-    dovecot_server,
-    imap_account,
-    running_dovecot,
-)
+from tests.support.dovecot import DovecotServer, ImapAccount, running_dovecot
 
 pytestmark = pytest.mark.imap
 
@@ -37,6 +32,17 @@ def settings_for(account: ImapAccount, **changes: object) -> ImapSettings:
     return ImapSettings(
         host=account.host, port=account.port, username=account.username, **changes
     )
+
+
+@pytest.fixture(scope="module")
+def dovecot_server() -> Iterator[DovecotServer]:
+    with running_dovecot() as server:
+        yield server
+
+
+@pytest.fixture
+def imap_account(dovecot_server: DovecotServer) -> ImapAccount:
+    return dovecot_server.add_account()
 
 
 @pytest.fixture
@@ -73,8 +79,12 @@ def test_filing_moves_mail_and_creates_folders(
     assert mailbox.file(first.ref, "Processed") is True
     assert mailbox.file(second.ref, "Exceptions") is True
     assert imap_account.uids("INBOX") == []
-    assert [b"Order number 1" in m for m in imap_account.messages("Processed")] == [True]
-    assert [b"Order number 2" in m for m in imap_account.messages("Exceptions")] == [True]
+    assert [b"Order number 1" in m for m in imap_account.messages("Processed")] == [
+        True
+    ]
+    assert [b"Order number 2" in m for m in imap_account.messages("Exceptions")] == [
+        True
+    ]
     # filing again finds nothing to move and says so
     assert mailbox.file(first.ref, "Processed") is False
     assert len(imap_account.messages("Processed")) == 1
@@ -111,7 +121,9 @@ def test_huge_mail_is_fetched_as_header_only(imap_account: ImapAccount) -> None:
     assert b"xxxx" not in found.raw
 
 
-def test_changed_uidvalidity_finds_mail_by_message_id(imap_account: ImapAccount) -> None:
+def test_changed_uidvalidity_finds_mail_by_message_id(
+    imap_account: ImapAccount,
+) -> None:
     imap_account.deliver(mail(7), folder="Orders")
     settings = settings_for(imap_account, folder="Orders")
     with Mailbox(settings, imap_account.password) as box:

@@ -28,7 +28,9 @@ def xlsx_bytes() -> bytes:
     return buffer.getvalue()
 
 
-def simple_mail(sender: str = "Anna Buyer <anna@northwind-retail.example>") -> EmailMessage:
+def simple_mail(
+    sender: str = "Anna Buyer <anna@northwind-retail.example>",
+) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = "orders@supplier.example"
@@ -41,7 +43,9 @@ def simple_mail(sender: str = "Anna Buyer <anna@northwind-retail.example>") -> E
 
 def test_plain_pdf_attachment_is_a_purchase_order() -> None:
     message = simple_mail()
-    message.add_attachment(PDF, maintype="application", subtype="pdf", filename="PO-4711.pdf")
+    message.add_attachment(
+        PDF, maintype="application", subtype="pdf", filename="PO-4711.pdf"
+    )
     parsed = parse_message(message.as_bytes())
     assert parsed.sender == "anna@northwind-retail.example"
     assert parsed.sender_name == "Anna Buyer"
@@ -94,7 +98,7 @@ def test_missing_content_types_are_sniffed() -> None:
     raw = (
         b"From: buyer@initech.example\r\nMIME-Version: 1.0\r\n"
         b'Content-Type: multipart/mixed; boundary="b1"\r\n\r\n'
-        b"--b1\r\nContent-Disposition: attachment; filename=\"scan0001\"\r\n"
+        b'--b1\r\nContent-Disposition: attachment; filename="scan0001"\r\n'
         b"Content-Transfer-Encoding: base64\r\n\r\n"
         + base64.encodebytes(PDF)
         + b"--b1\r\nContent-Type: application/octet-stream\r\n"
@@ -102,9 +106,7 @@ def test_missing_content_types_are_sniffed() -> None:
         b"Content-Transfer-Encoding: base64\r\n\r\n"
         + base64.encodebytes(xlsx_bytes())
         + b"--b1\r\nContent-Type: application/octet-stream\r\n"
-        b"Content-Disposition: attachment\r\n\r\n"
-        + csv
-        + b"\r\n--b1--\r\n"
+        b"Content-Disposition: attachment\r\n\r\n" + csv + b"\r\n--b1--\r\n"
     )
     found = [(a.filename, a.kind) for a in parse_message(raw).purchase_orders]
     assert found == [
@@ -116,7 +118,9 @@ def test_missing_content_types_are_sniffed() -> None:
 
 def test_forwarded_message_part_keeps_the_original_sender() -> None:
     original = simple_mail()
-    original.add_attachment(PDF, maintype="application", subtype="pdf", filename="PO.pdf")
+    original.add_attachment(
+        PDF, maintype="application", subtype="pdf", filename="PO.pdf"
+    )
     forward = EmailMessage()
     forward["From"] = "Sales Rep <rep@supplier.example>"
     forward["Subject"] = "Fwd: Purchase order 4711"
@@ -139,17 +143,23 @@ def test_inline_forward_names_the_quoted_sender() -> None:
         "Subject: Bestellung\nFrom: Anna Buyer <Anna@Northwind-Retail.example>\n"
         "Date: Tue, 1 Dec 2026\n\nHallo..."
     )
-    message.add_attachment(PDF, maintype="application", subtype="pdf", filename="po.pdf")
+    message.add_attachment(
+        PDF, maintype="application", subtype="pdf", filename="po.pdf"
+    )
     parsed = parse_message(message.as_bytes())
     assert parsed.original_sender == "anna@northwind-retail.example"
 
 
 def test_attached_eml_file_is_opened_as_a_forward() -> None:
     original = simple_mail()
-    original.add_attachment(PDF, maintype="application", subtype="pdf", filename="PO.pdf")
+    original.add_attachment(
+        PDF, maintype="application", subtype="pdf", filename="PO.pdf"
+    )
     outer = simple_mail("rep@supplier.example")
     outer.add_attachment(
-        original.as_bytes(), maintype="application", subtype="octet-stream",
+        original.as_bytes(),
+        maintype="application",
+        subtype="octet-stream",
         filename="original.eml",
     )
     parsed = parse_message(outer.as_bytes())
@@ -160,9 +170,15 @@ def test_attached_eml_file_is_opened_as_a_forward() -> None:
 def test_inline_pdf_counts_and_duplicates_count_once() -> None:
     message = simple_mail()
     message.add_attachment(
-        PDF, maintype="application", subtype="pdf", filename="po.pdf", disposition="inline"
+        PDF,
+        maintype="application",
+        subtype="pdf",
+        filename="po.pdf",
+        disposition="inline",
     )
-    message.add_attachment(PDF, maintype="application", subtype="pdf", filename="copy.pdf")
+    message.add_attachment(
+        PDF, maintype="application", subtype="pdf", filename="copy.pdf"
+    )
     parsed = parse_message(message.as_bytes())
     assert len(parsed.attachments) == 2
     [po] = parsed.purchase_orders
@@ -171,8 +187,9 @@ def test_inline_pdf_counts_and_duplicates_count_once() -> None:
 
 def test_images_and_signatures_are_not_purchase_orders() -> None:
     message = simple_mail()
-    message.add_attachment(b"\x89PNG\r\n\x1a\n....", maintype="image", subtype="png",
-                           filename="logo.png")
+    message.add_attachment(
+        b"\x89PNG\r\n\x1a\n....", maintype="image", subtype="png", filename="logo.png"
+    )
     parsed = parse_message(message.as_bytes())
     assert parsed.purchase_orders == []
     assert [a.kind for a in parsed.attachments] == ["other"]

@@ -157,7 +157,9 @@ class DovecotServer:
         while time.monotonic() < deadline:
             assert self._process is not None
             if self._process.poll() is not None:
-                error = self._process.stderr.read().decode() if self._process.stderr else ""
+                error = (
+                    self._process.stderr.read().decode() if self._process.stderr else ""
+                )
                 raise RuntimeError(f"dovecot exited at start: {error.strip()}")
             try:
                 with socket.create_connection((self.host, self.port), timeout=0.5):
