@@ -12,7 +12,7 @@ import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, or_, select
 
 from bots.errors import O2CError
 from bots.runtime import states
@@ -147,6 +147,19 @@ class OperatorActions:
         with session_scope(self.settings) as session:
             found = {status: count for status, count in session.execute(query).all()}
         return {status: int(found.get(status, 0)) for status in states.STATUSES}
+
+    def due_count(self, bot: str) -> int:
+        """How many items of `bot` a runner could lease now."""
+        query = select(func.count()).where(
+            WorkItemRow.bot == bot,
+            WorkItemRow.status.in_(states.LEASABLE),
+            or_(
+                WorkItemRow.next_attempt_at.is_(None),
+                WorkItemRow.next_attempt_at <= utcnow(),
+            ),
+        )
+        with session_scope(self.settings) as session:
+            return int(session.scalar(query) or 0)
 
     def history(self, item_id: int) -> list[dict[str, Any]]:
         """The item's events, oldest first."""
