@@ -15,8 +15,8 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("overview", __name__)
 
-CHART_WIDTH = 720
-CHART_HEIGHT = 120
+CHART_WIDTH = 1200
+CHART_HEIGHT = 110
 CHART_AXIS = 18
 
 
