@@ -95,6 +95,25 @@ def erp_settings(
     return make_settings(o2c_home, erp={"url": erp_server.url})
 
 
+@pytest.fixture(scope="module")
+def shared_erp(tmp_path_factory: pytest.TempPathFactory):
+    """One sandbox ERP and one logged-in adapter for a module of tests that do not
+    disturb each other (each uses its own POs and bank references)."""
+    from bots.adapters.erp import open_erp
+
+    need_service("Chromium", chromium_available(), "apt-get install chromium")
+    folder = tmp_path_factory.mktemp("shared-erp")
+    server = SandboxErpServer(folder / "erp.sqlite")
+    settings = make_settings(
+        folder / "home", erp={"url": server.url, "password": ERP_PASSWORD}
+    )
+    adapter = open_erp(settings, run_dir=folder / "run")
+    adapter.open()
+    yield adapter, server
+    adapter.close()
+    server.server.stop()
+
+
 @pytest.fixture
 def run_dir(tmp_path: Path) -> Path:
     return tmp_path / "run"

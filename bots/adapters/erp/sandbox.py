@@ -15,6 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from playwright.sync_api import Error as PlaywrightError
+
 from bots.adapters import selectors
 from bots.adapters.browser import BrowserSession
 from bots.adapters.erp.base import (
@@ -147,6 +149,8 @@ class SandboxErp(ErpAdapter):
             except SessionExpired:
                 log.warning("%s: the ERP session expired; logging in again", step)
                 self._login()
+            except PlaywrightError as exc:
+                raise self.ui.browser_failure(exc, step) from exc
         raise TechnicalError(
             "session_expired",
             f"the ERP session kept expiring during {step}; try again later",

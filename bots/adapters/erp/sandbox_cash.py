@@ -53,7 +53,7 @@ def post_payment(ui: Screens, payment: PaymentPosting) -> str:
     ui.require(screen, "table", step)
     for application in payment.applications:
         _apply(ui, payment, application)
-    ui.click_through(ui.require(screen, "post", step), "cash_post")
+    ui.press(screen, "post", "cash_post")
     if ui.present(screen, "table"):
         errors = ui.errors(screen, "error") or ["the application was not accepted"]
         raise BusinessError(
@@ -82,7 +82,7 @@ def _payment_header(ui: Screens, payment: PaymentPosting) -> None:
     ui.fill(screen, "bank_ref", payment.bank_ref, step)
     ui.fill(screen, "payer", payment.payer, step)
     ui.select(screen, "currency", payment.currency, step)
-    ui.click_through(ui.require(screen, "next", step), step)
+    ui.press(screen, "next", step)
     if ui.present("bankref_warning", "warning"):
         _refuse_duplicate(ui, payment.bank_ref)
     if ui.present(screen, "form"):
@@ -101,7 +101,7 @@ def _refuse_duplicate(ui: Screens, bank_ref: str) -> None:
     shown = ui.optional_text("bankref_warning", "existing_document") or warning
     found = PAY_DOCUMENT.search(shown) or PAY_DOCUMENT.search(warning)
     document = found.group(0) if found else None
-    ui.click_through(ui.require("bankref_warning", "cancel", step), step)
+    ui.press("bankref_warning", "cancel", step)
     raise BusinessError(
         "duplicate_bank_ref",
         f"bank reference {bank_ref} was already posted as {document or '(unknown)'}; "
@@ -123,21 +123,16 @@ def _apply(
             step=step,
             details={"invoice_number": invoice},
         )
-    ui.require(screen, "apply_input", step, invoice=invoice).fill(
-        _plain(application.amount)
-    )
+    ui.fill(screen, "apply_input", _plain(application.amount), step, invoice=invoice)
     if application.discount:
-        ui.require(screen, "discount_input", step, invoice=invoice).fill(
-            _plain(application.discount)
-        )
+        discount = _plain(application.discount)
+        ui.fill(screen, "discount_input", discount, step, invoice=invoice)
     if application.deduction:
-        ui.require(screen, "deduction_input", step, invoice=invoice).fill(
-            _plain(application.deduction)
-        )
+        deduction = _plain(application.deduction)
+        ui.fill(screen, "deduction_input", deduction, step, invoice=invoice)
     if application.reason_code:
-        ui.require(screen, "reason_select", step, invoice=invoice).select_option(
-            application.reason_code
-        )
+        code = application.reason_code
+        ui.select(screen, "reason_select", code, step, invoice=invoice)
 
 
 def _plain(value: Decimal) -> str:

@@ -31,9 +31,9 @@ def enter_order(ui: Screens, entry: OrderEntry) -> str:
             f"{len(entry.lines)}; nothing was submitted",
             step=step,
         )
-    ui.click_through(ui.require("order_lines", "to_review", step), step)
+    ui.press("order_lines", "to_review", step)
     ui.require("order_review", "review", step)
-    ui.click_through(ui.require("order_review", "submit", step), "order_submit")
+    ui.press("order_review", "submit", "order_submit")
     text = ui.text("order_confirmation", "order_number", "order_confirmation")
     found = SO_NUMBER.search(text)
     if found is None:
@@ -55,7 +55,7 @@ def _header(ui: Screens, entry: OrderEntry) -> None:
     requested = header.requested_date.isoformat() if header.requested_date else ""
     ui.fill(screen, "requested_date", requested, step)
     ui.fill(screen, "ship_to", header.ship_to or "", step)
-    ui.click_through(ui.require(screen, "next", step), step)
+    ui.press(screen, "next", step)
     if ui.present("duplicate_warning", "warning"):
         _refuse_duplicate(ui, header.customer_no, header.customer_po)
     if ui.present(screen, "form"):
@@ -75,7 +75,7 @@ def _refuse_duplicate(ui: Screens, customer_no: str, customer_po: str) -> None:
     warning = ui.text("duplicate_warning", "warning", step)
     existing = ui.optional_text("duplicate_warning", "existing_order") or ""
     so_number = SO_NUMBER.search(existing) or SO_NUMBER.search(warning)
-    ui.click_through(ui.require("duplicate_warning", "cancel", step), step)
+    ui.press("duplicate_warning", "cancel", step)
     raise BusinessError(
         "duplicate_po",
         f"customer PO {customer_po} of {customer_no} is already on sales order "
@@ -95,7 +95,7 @@ def _add_line(ui: Screens, number: int, line: OrderLine) -> None:
     ui.fill(screen, "quantity", _plain(line.quantity), step)
     price = "" if line.unit_price is None else _plain(line.unit_price)
     ui.fill(screen, "unit_price", price, step)
-    ui.click_through(ui.require(screen, "add", step), step)
+    ui.press(screen, "add", step)
     errors = ui.errors(screen, "error")
     if errors:
         raise BusinessError(

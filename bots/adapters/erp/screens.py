@@ -194,11 +194,37 @@ class Screens:
         return parsed.path + (f"?{parsed.query}" if parsed.query else "")
 
     # Forms
-    def fill(self, screen: str, element: str, value: str, step: str) -> None:
-        self.require(screen, element, step).fill(value)
+    def fill(
+        self, screen: str, element: str, value: str, step: str, **fields: str
+    ) -> None:
+        """Fill a field in one browser call; a missing field is `selector_missing`."""
+        found = self.locator(screen, element, **fields).first
+        try:
+            found.fill(value, timeout=PRESENCE_TIMEOUT_MS)
+        except PlaywrightError:
+            self.require(screen, element, step, **fields)
+            raise
 
-    def select(self, screen: str, element: str, value: str, step: str) -> None:
-        self.require(screen, element, step).select_option(value)
+    def select(
+        self, screen: str, element: str, value: str, step: str, **fields: str
+    ) -> None:
+        found = self.locator(screen, element, **fields).first
+        try:
+            found.select_option(value, timeout=PRESENCE_TIMEOUT_MS)
+        except PlaywrightError as exc:
+            self.require(screen, element, step, **fields)
+            raise self.failure(
+                "unexpected_screen",
+                f"{screen}.{element} does not offer '{value}' ({exc.message[:120]})",
+                step,
+            ) from exc
+
+    def press(self, screen: str, element: str, step: str) -> None:
+        """Click a button or link that loads the next page (found by its selector)."""
+        found = self.locator(screen, element).first
+        if not found.count():
+            self.require(screen, element, step)
+        self.click_through(found, step)
 
     def errors(self, screen: str = "common", element: str = "error") -> list[str]:
         """The error messages shown on the page (deduplicated, in order)."""
