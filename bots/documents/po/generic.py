@@ -1,0 +1,151 @@
+"""The generic layout reader: a purchase order from any layout, without a template.
+
+It decides the document's number and date conventions, finds the line table by its
+header words, reads the header fields by their labels around the table and the
+totals below it. It never guesses silently: where a field is missing or two labels
+disagree it says so in the warnings, and `validation` turns that into needs_review.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bots.documents.po.header import (
+    LabelHit,
+    best_value,
+    currency_value,
+    date_value,
+    label_hits,
+    letterhead,
+    po_number_value,
+    read_block,
+)
+from bots.documents.po.labels import (
+    HEADER_LABELS,
+    NOT_PO_TITLE_WORDS,
+    PO_TITLE_WORDS,
+    contains_any,
+)
+from bots.documents.po.layout import PageLayout, Row, all_rows
+from bots.documents.po.models import Party, PurchaseOrder
+from bots.documents.po.parsing import (
+    Conventions,
+    detect_day_first,
+    detect_number_format,
+    find_currency,
+)
+from bots.documents.po.table import LineTable, read_table
+from bots.documents.po.totals import read_totals
+
+log = logging.getLogger(__name__)
+
+INVOICE_NUMBER_LABELS = (
+    "invoice number", "invoice no", "invoice #", "invoice nr", "invoice",
+    "rechnungsnummer", "rechnung nr", "rechnungs-nr", "numéro de facture",
+    "facture n°", "n° de facture", "factuurnummer", "factuur nr",
+    "número de factura", "factura n°", "document number", "bill number",
+)  # fmt: skip
+
+
+def conventions_of(rows: list[Row]) -> Conventions:
+    texts = [row.text for row in rows]
+    number_format = detect_number_format(texts)
+    return Conventions(number_format, detect_day_first(texts, number_format))
+
+
+def read_layout(
+    pages: list[PageLayout], source: str, *, invoice_mode: bool = False
+) -> PurchaseOrder:
+    """Read a purchase order (or, for robustness checks, an invoice) from its pages."""
+    rows = all_rows(pages)
+    conventions = conventions_of(rows)
+    table = read_table(pages, rows, conventions)
+    outside = [row for row in rows if row.index not in table.rows]
+    labels = dict(HEADER_LABELS)
+    if invoice_mode:
+        labels["po_number"] = INVOICE_NUMBER_LABELS
+    hits = label_hits(outside, labels)
+    po = PurchaseOrder(source=source, lines=table.lines)
+    warnings = _read_header(po, hits, rows, conventions)
+    po.buyer = _party(hits, "buyer", rows) or letterhead(rows, pages[0].height)
+    po.ship_to = _party(hits, "ship_to", rows) or Party()
+    po.currency = po.currency or _document_currency(rows)
+    totals = read_totals(_rows_for_totals(outside, table), conventions.number_format)
+    po.subtotal, po.tax = totals.subtotal, totals.tax
+    po.freight, po.total = totals.freight, totals.total
+    po.warnings = warnings
+    log.debug(
+        "generic reader: %s conventions=%s lines=%d", source, conventions, len(po.lines)
+    )
+    return po
+
+
+def _read_header(
+    po: PurchaseOrder, hits: list[LabelHit], rows: list[Row], conventions: Conventions
+) -> list[str]:
+    warnings: list[str] = []
+    number, numbers = best_value(hits, "po_number", rows, po_number_value)
+    po.po_number = number  # type: ignore[assignment]
+    distinct = {value for _, value in numbers}
+    if len(distinct) > 1:
+        shown = ", ".join(f"{hit.label!r}: {value}" for hit, value in numbers)
+        warnings.append(f"several different PO numbers are printed ({shown})")
+    parse_date = date_value(conventions)
+    po.order_date, _ = best_value(hits, "order_date", rows, parse_date)  # type: ignore[assignment]
+    po.requested_date, _ = best_value(hits, "requested_date", rows, parse_date)  # type: ignore[assignment]
+    po.currency, _ = best_value(hits, "currency", rows, currency_value)  # type: ignore[assignment]
+    return warnings
+
+
+def _party(hits: list[LabelHit], field: str, rows: list[Row]) -> Party | None:
+    for hit in sorted((h for h in hits if h.field == field), key=lambda h: h.rank):
+        party = read_block(hit, rows)
+        if party.name:
+            return party
+    return None
+
+
+def _document_currency(rows: list[Row]) -> str | None:
+    codes: dict[str, int] = {}
+    for row in rows:
+        code = find_currency(row.text)
+        if code:
+            codes[code] = codes.get(code, 0) + 1
+    return max(codes, key=lambda code: codes[code]) if codes else None
+
+
+def _rows_for_totals(outside: list[Row], table: LineTable) -> list[Row]:
+    if not table.headers:
+        return outside
+    first = table.headers[0].row.index
+    return [row for row in outside if row.index > first]
+
+
+def not_a_purchase_order(pages: list[PageLayout], po: PurchaseOrder) -> str | None:
+    """Why this document is not a purchase order, or None when it is one."""
+    first = pages[0]
+    title = _title(first)
+    other = contains_any(title, NOT_PO_TITLE_WORDS) if title else None
+    if other and not contains_any(title, PO_TITLE_WORDS):
+        return f"its title says {title!r} ({other}), not a purchase order"
+    text = "\n".join(page.text for page in pages)
+    if not contains_any(text, PO_TITLE_WORDS) and po.po_number is None:
+        return "no purchase order title or PO number was found"
+    if not po.lines and po.po_number is None:
+        return "it has neither order lines nor a PO number"
+    return None
+
+
+def _title(page: PageLayout) -> str:
+    """The text in the largest type on the upper half of the page."""
+    phrases = [
+        phrase
+        for row in page.rows
+        if row.top < page.height / 2
+        for phrase in row.phrases
+        if any(char.isalpha() for char in phrase.text)
+    ]
+    if not phrases:
+        return ""
+    largest = max(phrase.size for phrase in phrases)
+    return " ".join(p.text for p in phrases if p.size >= largest - 0.5)
