@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 APP_NAME = "SAGA/400 ERP"
 VERSION = "4.2"
 BUILD = "4.2.0 (build 2231)"
-PUBLIC_PATHS = ("/login", "/chaos/")
+PUBLIC_PATHS = ("/login", "/chaos/", "/favicon.ico")
 LOOPBACK = ("127.0.0.1",)
 
 
@@ -202,6 +202,11 @@ shell = Blueprint("shell", __name__)
 @shell.get("/")
 def index() -> Response:
     return redirect("/main" if session.get("user") else "/login", code=303)
+
+
+@shell.get("/favicon.ico")
+def favicon() -> Response:
+    return Response(status=204)
 
 
 @shell.get("/login")

@@ -12,7 +12,7 @@ import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -201,7 +201,11 @@ def order_row(order: seed.SalesOrder) -> dict[str, Any]:
     def iso(value: date | None) -> str | None:
         return value.isoformat() if value else None
 
-    stamp = datetime.combine(order.order_date, datetime.min.time(), UTC)
+    entered = datetime.combine(order.order_date, time(9, 12), UTC)
+    events = [order.order_date, order.confirmed_date, order.ship_date]
+    if order.backorder_date:
+        events.append(order.order_date + timedelta(days=2))
+    changed = datetime.combine(max(d for d in events if d), time(15, 40), UTC)
     return {
         "so_number": order.so_number,
         "customer_no": order.customer_no,
@@ -210,7 +214,7 @@ def order_row(order: seed.SalesOrder) -> dict[str, Any]:
         "requested_date": iso(order.requested_date),
         "ship_to": order.ship_to,
         "order_date": iso(order.order_date),
-        "entered_at": stamp.isoformat(),
+        "entered_at": entered.isoformat(),
         "entered_by": "clerk",
         "status": order.status,
         "confirmed_date": iso(order.confirmed_date),
@@ -219,7 +223,7 @@ def order_row(order: seed.SalesOrder) -> dict[str, Any]:
         "ship_date": iso(order.ship_date),
         "backorder_date": iso(order.backorder_date),
         "reason": order.reason,
-        "updated_at": stamp.isoformat(),
+        "updated_at": changed.isoformat(),
     }
 
 
