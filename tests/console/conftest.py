@@ -88,6 +88,7 @@ def console_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def console(console_home: Path) -> Iterator[Console]:
     saved = os.environ.get("O2C_HOME")
     os.environ["O2C_HOME"] = str(console_home)
+    _point_systems_nowhere(console_home)
     settings = load_settings(home=console_home)
     app = create_app(settings)
     for name, password in PASSWORDS.items():
@@ -99,6 +100,18 @@ def console(console_home: Path) -> Iterator[Console]:
         os.environ.pop("O2C_HOME", None)
     else:
         os.environ["O2C_HOME"] = saved
+
+
+def _point_systems_nowhere(home: Path) -> None:
+    """Bots launched from these tests reach no real system: closed ports only."""
+    dead = free_port()
+    (home / "o2c.toml").write_text(
+        f'[erp]\nurl = "http://127.0.0.1:{dead}"\n'
+        f"[imap]\nport = {dead}\n[smtp]\nport = {dead}\n"
+        f'[portals.portal_a]\nkind = "a"\nurl = "http://127.0.0.1:{dead}"\n'
+        f'[portals.portal_b]\nkind = "b"\nurl = "http://127.0.0.1:{dead}"\n',
+        encoding="utf-8",
+    )
 
 
 @pytest.fixture(scope="session")
