@@ -63,6 +63,8 @@ def read_purchase_order(
 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    if not path.exists():
+        raise DocumentError(path.name, "not_found", "there is no such file")
     try:
         size = path.stat().st_size
     except OSError as exc:
