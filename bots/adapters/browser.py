@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 import time
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -79,7 +80,7 @@ class BrowserSession:
         """Launch Chromium and open a context (with tracing when configured)."""
         cfg = self.settings.browser
         try:
-            self._pw = sync_playwright().start()
+            self._pw = _driver_acquire()
             self._browser = self._pw.chromium.launch(
                 executable_path=cfg.executable_path or None, headless=cfg.headless
             )
@@ -115,7 +116,7 @@ class BrowserSession:
                 log.debug("browser already gone while closing", exc_info=True)
         try:
             if self._pw is not None:
-                self._pw.stop()
+                _driver_release()
         except Exception:  # the driver process may be dead already
             log.debug("playwright stop failed", exc_info=True)
         self._pw = self._browser = self._context = None
@@ -278,6 +279,26 @@ class BrowserSession:
             log.warning("trace %s dropped: it contained a secret", path.name)
             return None
         return path
+
+
+_driver = threading.local()
+
+
+def _driver_acquire() -> Playwright:
+    """The thread's Playwright driver, started on first use. Playwright's sync API
+    allows one driver per thread, so every session of a bot (ERP and portals) shares
+    it; it stops when the last session closes."""
+    if getattr(_driver, "users", 0) == 0:
+        _driver.playwright = sync_playwright().start()
+    _driver.users = getattr(_driver, "users", 0) + 1
+    return _driver.playwright
+
+
+def _driver_release() -> None:
+    _driver.users -= 1
+    if _driver.users == 0:
+        playwright, _driver.playwright = _driver.playwright, None
+        playwright.stop()
 
 
 def trace_contains(path: Path, secrets: Iterable[str]) -> bool:
