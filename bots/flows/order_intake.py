@@ -16,9 +16,11 @@ import logging
 import shutil
 import tempfile
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from bots.adapters.erp.base import Customer
 from bots.adapters.mail import FetchedMail, Mailbox, MailRef, load_cursor, save_cursor
 from bots.errors import BusinessError, DocumentError, TechnicalError, WorkItemError
 from bots.flows import order_intake_match as match
@@ -39,7 +41,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-ERP_STEPS = ("find_order", "enter_order", "identify_customer", "map_items")
+CUSTOMERS_NAMESPACE = "order-intake.customers"
+CUSTOMER_CACHE_HOURS = 12
 
 
 class OrderIntakeBot(Bot):
@@ -53,6 +56,7 @@ class OrderIntakeBot(Bot):
         self._mailbox: Mailbox | None = None
         self._erp: ErpAdapter | None = None
         self._erp_used = False
+        self._directory_read = False  # the customer list was read from the ERP
 
     # Systems -----------------------------------------------------------------
 
@@ -268,12 +272,13 @@ class OrderIntakeBot(Bot):
         cannot be read or needs review."""
         from bots.documents.po import PurchaseOrder, read_purchase_order, validate
 
-        name = item.payload["attachment"]["name"]
+        attachment = item.payload["attachment"]
+        name = attachment["name"]
         corrected = item.payload.get("po") or item.payload.get("corrections")
         if item.payload.get("po"):
             po = PurchaseOrder.from_json(item.payload["po"])
         else:
-            po = self._read(ctx, item, name, read_purchase_order)
+            po = self._read(item, attachment, read_purchase_order)
             if item.payload.get("corrections"):
                 merged = {**po.to_json(), **_po_fields(item.payload["corrections"])}
                 po = PurchaseOrder.from_json(merged)
@@ -291,8 +296,9 @@ class OrderIntakeBot(Bot):
             )
         return po
 
-    def _read(self, ctx: RunContext, item: WorkItem, name: str, reader: Any) -> Any:
-        path = item.files.get(name)
+    def _read(self, item: WorkItem, attachment: dict[str, Any], reader: Any) -> Any:
+        name = attachment["name"]
+        path = item.files.get(attachment.get("file") or name)
         if path is None:
             raise TechnicalError(
                 "input_missing", f"the input file {name} is missing", step="read_po"
@@ -311,9 +317,47 @@ class OrderIntakeBot(Bot):
         chosen = _chosen_customer(item.payload)
         if chosen:
             return self.erp.get_customer(chosen), "operator"
-        return match.identify_customer(
-            self.erp.list_customers(), item.payload.get("sender", ""), po.buyer.name
+        sender = item.payload.get("sender", "")
+        directory, fresh = self._customer_directory(refresh=False)
+        try:
+            found, known_by = match.identify_customer(directory, sender, po.buyer.name)
+        except BusinessError as exc:
+            if fresh or exc.code != "unknown_customer":
+                raise
+            # A customer added since the list was cached: read the ERP's list again.
+            directory, _ = self._customer_directory(refresh=True)
+            found, known_by = match.identify_customer(directory, sender, po.buyer.name)
+        return self.erp.get_customer(found.customer_no), known_by
+
+    def _customer_directory(self, refresh: bool) -> tuple[list[Customer], bool]:
+        """Who the customers are (number, name, mail addresses), read from the ERP
+        at most every CUSTOMER_CACHE_HOURS; True when read just now."""
+        from bots.runtime.kv import kv_get, kv_put
+
+        key = self.settings.erp.url
+        cached = kv_get(self.settings, CUSTOMERS_NAMESPACE, key, default=None)
+        usable = cached and (
+            self._directory_read
+            or (not refresh and _younger_than(cached["at"], CUSTOMER_CACHE_HOURS))
         )
+        if usable:
+            entries = cached["customers"]
+            return [_directory_entry(e) for e in entries], self._directory_read
+        customers = self.erp.list_customers()
+        entries = [
+            {"customer_no": c.customer_no, "name": c.name,
+             "emails": sorted({*c.emails, *(k.email for k in c.contacts)})}
+            for c in customers
+        ]  # fmt: skip
+        kv_put(
+            self.settings,
+            CUSTOMERS_NAMESPACE,
+            key,
+            {"at": datetime.now(UTC).isoformat(), "customers": entries},
+        )
+        self._directory_read = True
+        log.info("read %d customers from the ERP", len(entries))
+        return [_directory_entry(e) for e in entries], True
 
     def _existing_order(self, entry: Any) -> str | None:
         header = entry.header
@@ -375,6 +419,18 @@ def _evidence_paths(error: BaseException) -> list[Path]:
     if isinstance(evidence, dict):
         evidence = list(evidence.values())
     return [Path(str(p)) for p in evidence if p]
+
+
+def _directory_entry(entry: dict[str, Any]) -> Customer:
+    return Customer(entry["customer_no"], entry["name"], "", list(entry["emails"]))
+
+
+def _younger_than(stamp: str, hours: float) -> bool:
+    try:
+        at = datetime.fromisoformat(stamp)
+    except (TypeError, ValueError):
+        return False
+    return datetime.now(UTC) - at < timedelta(hours=hours)
 
 
 def _chosen_customer(payload: dict[str, Any]) -> str:

@@ -24,6 +24,7 @@ from bots.adapters.mime import (
     parse_message,
     sender_domain,
 )
+from bots.runtime.artifacts import safe_name
 from bots.runtime.bot import NewItem
 
 if TYPE_CHECKING:
@@ -99,6 +100,11 @@ def _parsed_header(parsed: ParsedMail) -> dict[str, Any]:
     }
 
 
+def stored_name(filename: str) -> str:
+    """The name the runtime stores an input file under (ASCII, no folders)."""
+    return safe_name(filename)
+
+
 def po_reference(attachment: Attachment, parsed: ParsedMail) -> str:
     """The idempotency key of one PO: customer domain + content hash."""
     domain = sender_domain(attachment.sender or parsed.original_sender) or "unknown"
@@ -119,6 +125,7 @@ def _po_item(
         "sender_domain": sender_domain(sender),
         "attachment": {
             "name": attachment.filename,
+            "file": stored_name(attachment.filename),
             "kind": attachment.kind,
             "content_type": attachment.content_type,
             "size": attachment.size,
@@ -126,7 +133,7 @@ def _po_item(
             "inline": attachment.inline,
         },
     }
-    files = {MESSAGE_FILE: fetched.raw, attachment.filename: attachment.data}
+    files = {MESSAGE_FILE: fetched.raw, stored_name(attachment.filename): attachment.data}
     return NewItem(
         reference=po_reference(attachment, parsed), payload=payload, files=files
     )
