@@ -1,8 +1,10 @@
 """Seed purchase orders of portal A (Northwind Retail, C1001): deterministic.
 
-Fifteen POs `NW-PO-24001`.. with Northwind's own SKUs (`NW-55012` style), dated around
-the sandbox's today; the three oldest already carry an acknowledgment, one of them also
-a ship notice, as a running portal would.
+Fifteen POs `NW-PO-24001`.. with Northwind's own part numbers taken from the ERP seed's
+cross-reference (`sandbox.seed`), so every portal line is an item the ERP knows; the
+three oldest already carry an acknowledgment, one of them also a ship notice, as a
+running portal would. The ERP seed's sales orders for C1001 are on the portal too,
+under their customer PO numbers, with nothing posted yet.
 """
 
 from __future__ import annotations
@@ -13,55 +15,69 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from sandbox import seed as erp_seed
+
 log = logging.getLogger(__name__)
 
 CUSTOMER = "C1001"
-SHIP_TO = "Northwind Retail GmbH, DC Hamburg, Lagerstr. 12, 20457 Hamburg"
 BUYERS = ("Anna Keller", "Jonas Brandt", "Mia Lorenz")
-PRODUCTS = (
-    ("NW-55012", "Copy paper A4 80g, 500 sheets", "BOX", "21.90"),
-    ("NW-55013", "Copy paper A3 80g, 500 sheets", "BOX", "39.50"),
-    ("NW-55140", "Ballpoint pen blue, pack of 50", "BOX", "12.40"),
-    ("NW-55141", "Gel pen black, pack of 12", "BOX", "8.75"),
-    ("NW-56020", "Lever arch file 80mm, grey", "EA", "2.35"),
-    ("NW-56021", "Ring binder A4 2-ring", "EA", "1.95"),
-    ("NW-57300", "Shipping carton 600x400x400", "EA", "1.48"),
-    ("NW-57310", "Packing tape 50mm x 66m", "EA", "1.12"),
-    ("NW-58001", "Stretch film 500mm, 23my", "KG", "3.80"),
-    ("NW-58410", "Label roll 100x150mm thermal", "EA", "6.20"),
-    ("NW-59122", "Warehouse shelf label holder", "M", "0.95"),
-    ("NW-59500", "Safety gloves size 9", "EA", "2.60"),
-    ("NW-60133", "LED tube 120cm 18W", "EA", "7.90"),
-    ("NW-60210", "Cable ties 300mm, pack of 100", "BOX", "4.30"),
-    ("NW-61007", "Whiteboard marker set, 4 colours", "BOX", "5.65"),
-)
+QUANTITIES = (5, 10, 12, 20, 24, 40, 50, 100)
+
+
+def catalogue(customer: str, size: int = 15) -> list[tuple[str, str, str, str]]:
+    """(customer part, description, uom, price) of the customer's first cross-refs."""
+    items = {item.item_no: item for item in erp_seed.items()}
+    refs = erp_seed.xref_for(customer)[:size]
+    return [(r.customer_part, items[r.item_no].description, items[r.item_no].uom,
+             str(r.price)) for r in refs]
+
+
+def customer_facts(customer: str) -> tuple[str, str]:
+    """(ship-to address, currency) of a seeded customer."""
+    found = next(c for c in erp_seed.customers() if c.customer_no == customer)
+    return f"{found.name}, {found.ship_tos[0].address}", found.currency
+
+
+def mirrored_erp_orders(customer: str, today: date, buyer: str) -> list[dict[str, Any]]:
+    """The ERP seed's sales orders of `customer` as the customer's own POs."""
+    ship_to, currency = customer_facts(customer)
+    return [
+        {"po_number": so.customer_po, "customer": customer,
+         "po_date": so.po_date.isoformat(), "requested_date": so.requested_date.isoformat(),
+         "ship_to": ship_to, "buyer": buyer, "currency": currency,
+         "lines": [{"sku": line.customer_part, "description": line.description,
+                    "quantity": str(line.quantity), "uom": line.uom,
+                    "unit_price": str(line.unit_price)} for line in so.lines]}
+        for so in erp_seed.sales_orders(today) if so.customer_no == customer
+    ]
 
 
 def purchase_orders(today: date | None = None) -> list[dict[str, Any]]:
     """The seed POs as plain data for `PoStore.create` (plus an optional history)."""
     today = today or date.today()
     rng = random.Random(24001)
+    products = catalogue(CUSTOMER)
+    ship_to, currency = customer_facts(CUSTOMER)
     orders = []
     for index in range(15):
         po_date = today - timedelta(days=28 - 2 * index)
-        picks = rng.sample(PRODUCTS, rng.randint(1, 4))
         lines = [
             {"sku": sku, "description": desc, "uom": uom, "unit_price": price,
-             "quantity": str(rng.choice((5, 10, 12, 20, 24, 40, 50, 100)))}
-            for sku, desc, uom, price in picks
+             "quantity": str(rng.choice(QUANTITIES))}
+            for sku, desc, uom, price in rng.sample(products, rng.randint(1, 4))
         ]
         orders.append({
             "po_number": f"NW-PO-{24001 + index}",
             "customer": CUSTOMER,
             "po_date": po_date.isoformat(),
             "requested_date": (po_date + timedelta(days=rng.randint(14, 35))).isoformat(),
-            "ship_to": SHIP_TO,
+            "ship_to": ship_to,
             "buyer": rng.choice(BUYERS),
-            "currency": "EUR",
+            "currency": currency,
             "lines": lines,
             "history": _history(index, po_date, lines),
         })
-    return orders
+    return orders + mirrored_erp_orders(CUSTOMER, today, BUYERS[0])
 
 
 def _history(index: int, po_date: date, lines: list[dict[str, Any]]) -> list[Any]:

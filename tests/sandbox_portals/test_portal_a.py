@@ -88,7 +88,7 @@ def test_po_table_pages_and_searches(
     expect(page.locator(SEL["orders"]["page_info"])).to_have_text("Page 1 of 2")
     page.screenshot(path=screenshots_dir / "portal-a-orders.png", full_page=True)
     page.click(SEL["orders"]["next_page"])
-    expect(rows).to_have_count(5)
+    expect(rows).to_have_count(len(portal_a.store.numbers()) - 10)
     expect(rows.first).to_have_attribute("data-po", "NW-PO-24011")
     page.fill(SEL["orders"]["search"], "no such thing")
     expect(page.locator(SEL["orders"]["empty"])).to_be_visible()
