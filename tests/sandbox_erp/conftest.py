@@ -34,7 +34,9 @@ class Erp:
         """GET (no body) or POST JSON to an /admin/api endpoint; the decoded answer."""
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(
-            self.url + path, data=data, headers={"Content-Type": "application/json"}
+            self.url + path,
+            data=data,
+            headers={"Content-Type": "application/json", "Accept": "application/json"},
         )
         with urllib.request.urlopen(request, timeout=10) as response:
             return json.loads(response.read())
