@@ -19,6 +19,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import warnings
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from datetime import datetime, timezone
@@ -231,6 +232,9 @@ class SmtpSink:
         )
 
     def start(self) -> SmtpSink:
+        # aiosmtpd itself still sets the legacy Session.login_data on every AUTH.
+        warnings.filterwarnings("ignore", "Session.login_data is deprecated",
+                                DeprecationWarning)
         self._controller.start()
         log.info("SMTP sink listening on 127.0.0.1:%d", self.port)
         return self
