@@ -69,12 +69,10 @@ class StatusUpdatesBot(Bot):
         log.info("%d orders read: %d portal postings and %d mails planned", len(orders),
                  len(plan.portal), len(plan.mail))
         for message in plan.all():
+            if ctx.dry_run:
+                log.warning("dry run: would %s", describe(message.payload))
             yield NewItem(reference=message.reference, payload=message.payload,
                           priority=message.priority)
-            if ctx.dry_run:
-                continue
-            for key in message.payload.get("covers", []):
-                kv_put(self.settings, TOLD, key, message.reference)
 
     # Processing
     def process(self, ctx: RunContext, item: WorkItem) -> dict[str, Any]:
@@ -146,10 +144,14 @@ class StatusUpdatesBot(Bot):
         orders = payload["orders"]
         context = {"order": orders[0], "orders": orders,
                    "message": self.settings.comms.crisis_message}
-        return send_customer_mail(
+        result = send_customer_mail(
             self.settings, self.mailer, reference=item.reference, kind=payload["kind"],
             customer=customer, roles=self.settings.comms.order_roles, context=context,
             dry_run=ctx.dry_run)
+        if not ctx.dry_run:
+            for key in payload.get("covers", []):
+                kv_put(self.settings, TOLD, key, item.reference)
+        return result
 
     def capture_evidence(self, ctx: RunContext, item: WorkItem,
                          error: BaseException) -> None:
@@ -158,6 +160,15 @@ class StatusUpdatesBot(Bot):
             return
         for path in target.capture_evidence(ctx.run_dir / "evidence", f"item-{item.id}"):
             ctx.add_evidence(path.name, path.read_bytes())
+
+
+def describe(payload: dict[str, Any]) -> str:
+    """One line saying what a planned item would post or send."""
+    orders = payload.get("orders") or [payload.get("order", {})]
+    pos = ", ".join(f"{o.get('customer_po')} ({o.get('so_number')})" for o in orders)
+    if payload.get("channel") == "portal":
+        return f"post {payload['kind']} to {payload['portal']} for PO {pos}"
+    return f"mail {payload['kind']} to customer {payload['customer_no']} about {pos}"
 
 
 def _ack_date(order: dict[str, Any]) -> date:
