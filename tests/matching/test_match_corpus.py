@@ -76,7 +76,7 @@ def test_fresh_corpus_with_other_seed_and_mix(
     tmp_path: Path, seed: int, payments: int, invoices: int, mix: str
 ) -> None:
     write_corpus(generate(seed, payments, invoices, mix), tmp_path)
-    truth, result, tally = _run(tmp_path)
+    truth, _result, tally = _run(tmp_path)
     assert truth["mix"] == mix
     _check(tally, truth)
 
