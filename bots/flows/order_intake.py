@@ -31,6 +31,7 @@ from bots.flows.order_intake_mail import (
     items_for_mail,
     mail_key,
     pending_entry,
+    po_fingerprint,
 )
 from bots.runtime.bot import Bot, NewItem, RunContext, WorkItem
 
@@ -268,23 +269,25 @@ class OrderIntakeBot(Bot):
         return {**result, "order_number": so_number, "existing_order": False}
 
     def purchase_order(self, ctx: RunContext, item: WorkItem) -> PurchaseOrder:
-        """The PO as extracted, or as the operator corrected it; BusinessError when it
-        cannot be read or needs review."""
-        from bots.documents.po import PurchaseOrder, read_purchase_order, validate
+        """The PO as extracted, or as the operator corrected it on the item (then
+        checked again); BusinessError when it cannot be read or needs review."""
+        from bots.documents.po import PurchaseOrder, validate
 
-        attachment = item.payload["attachment"]
-        name = attachment["name"]
-        corrected = item.payload.get("po") or item.payload.get("corrections")
-        if item.payload.get("po"):
-            po = PurchaseOrder.from_json(item.payload["po"])
-        else:
-            po = self._read(item, attachment, read_purchase_order)
-            if item.payload.get("corrections"):
-                merged = {**po.to_json(), **_po_fields(item.payload["corrections"])}
-                po = PurchaseOrder.from_json(merged)
-        if corrected:
+        payload = item.payload
+        name = payload["attachment"]["name"]
+        data = payload.get("po")
+        if data is None:
+            data = self._read(item, payload)
+        edited = po_fingerprint(data) != payload.get("po_sha256")
+        corrections = _po_fields(payload.get("corrections") or {})
+        if corrections:
+            data = {**data, **corrections}
+        po = PurchaseOrder.from_json(data)
+        if edited or corrections:
             po.warnings = validate(po)
             po.needs_review = bool(po.warnings)
+            log.info("item %d: PO corrected by an operator; %d problem(s) left",
+                     item.id, len(po.warnings))  # fmt: skip
         if po.needs_review:
             ctx.add_evidence("purchase-order.json", _json(po.to_json()))
             raise BusinessError(
@@ -292,19 +295,31 @@ class OrderIntakeBot(Bot):
                 f"{name}: the purchase order needs review: {'; '.join(po.warnings)}. "
                 "Correct the fields on the item and retry",
                 step="read_po",
-                details={"warnings": po.warnings, "po": po.to_json()},
+                details={"warnings": po.warnings},
             )
         return po
 
-    def _read(self, item: WorkItem, attachment: dict[str, Any], reader: Any) -> Any:
+    def _read(self, item: WorkItem, payload: dict[str, Any]) -> dict[str, Any]:
+        """Read the PO file again (an item made before reading, or reading failed)."""
+        from bots.documents.po import read_purchase_order
+
+        attachment = payload["attachment"]
         name = attachment["name"]
+        failed = payload.get("document_error")
+        if failed and failed.get("code") != "reader_failed":
+            raise BusinessError(
+                "unreadable_document", f"{name}: {failed['message']}",
+                step="read_po", details={"document_code": failed["code"]},
+            )  # fmt: skip
         path = item.files.get(attachment.get("file") or name)
         if path is None:
             raise TechnicalError(
                 "input_missing", f"the input file {name} is missing", step="read_po"
             )
         try:
-            return reader(Path(path), templates_dir=self.settings.intake.templates_dir)
+            po = read_purchase_order(
+                Path(path), templates_dir=self.settings.intake.templates_dir
+            )
         except DocumentError as exc:
             raise BusinessError(
                 "unreadable_document",
@@ -312,6 +327,9 @@ class OrderIntakeBot(Bot):
                 step="read_po",
                 details={"document_code": exc.code},
             ) from exc
+        data = po.to_json()
+        payload["po_sha256"] = po_fingerprint(data)
+        return data
 
     def _customer(self, item: WorkItem, po: PurchaseOrder) -> tuple[Any, str]:
         chosen = _chosen_customer(item.payload)

@@ -5,15 +5,20 @@ Each PO attachment (PDF, XLSX, CSV) becomes one work item whose reference is the
 customer's mail domain plus the attachment's SHA-256, so a re-delivered or forwarded
 copy of the same PO finds the item that exists. A mail that cannot be read, is too
 big, or carries no PO becomes one item that goes to the exception queue with the mail
-attached. Which items came from which mail is kept in the kv_store (`MAILS_NAMESPACE`)
+attached. Each PO is read when its item is made, so that the extracted fields are in
+the payload for an operator to correct. Which items came from which mail is kept in the kv_store (`MAILS_NAMESPACE`)
 until the mail is filed in the processed or the exceptions folder.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
+import shutil
+import tempfile
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bots.adapters.mail import FetchedMail, Mailbox, MailRef
@@ -71,7 +76,7 @@ def items_for_mail(fetched: FetchedMail, settings: Settings) -> list[NewItem]:
         return [_problem_item("no_attachment", parsed.sender or "?", fetched, header)]
     limit = settings.intake.max_attachment_bytes
     return [
-        _po_item(attachment, parsed, fetched, header)
+        _po_item(attachment, parsed, fetched, header, settings)
         if attachment.size <= limit
         else _problem_item(
             "attachment_too_large",
@@ -111,11 +116,41 @@ def po_reference(attachment: Attachment, parsed: ParsedMail) -> str:
     return f"po:{domain}:{attachment.sha256[:24]}"
 
 
+def extract(attachment: Attachment, settings: Settings) -> dict[str, Any]:
+    """The PO as the reader sees it, for the payload: `po` (the JSON an operator may
+    correct) with `po_sha256` (to tell a corrected one), or `document_error`."""
+    from bots.documents.po import read_purchase_order
+    from bots.errors import DocumentError
+
+    folder = Path(tempfile.mkdtemp(prefix="o2c-po-"))
+    path = folder / stored_name(attachment.filename)
+    try:
+        path.write_bytes(attachment.data)
+        po = read_purchase_order(path, templates_dir=settings.intake.templates_dir)
+    except DocumentError as exc:
+        message = exc.message.split(": ", 1)[-1]
+        return {"document_error": {"code": exc.code, "message": message}}
+    except Exception as exc:  # a reader bug: process() reads again and reports it
+        log.exception("reading %s failed", attachment.filename)
+        return {"document_error": {"code": "reader_failed", "message": str(exc)}}
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    data = po.to_json()
+    return {"po": data, "po_sha256": po_fingerprint(data)}
+
+
+def po_fingerprint(data: dict[str, Any]) -> str:
+    """A hash of PO JSON, to notice when an operator changed it."""
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
 def _po_item(
     attachment: Attachment,
     parsed: ParsedMail,
     fetched: FetchedMail,
     header: dict[str, Any],
+    settings: Settings,
 ) -> NewItem:
     sender = attachment.sender or parsed.original_sender
     payload = {
@@ -133,7 +168,11 @@ def _po_item(
             "inline": attachment.inline,
         },
     }
-    files = {MESSAGE_FILE: fetched.raw, stored_name(attachment.filename): attachment.data}
+    payload.update(extract(attachment, settings))
+    files = {
+        MESSAGE_FILE: fetched.raw,
+        stored_name(attachment.filename): attachment.data,
+    }
     return NewItem(
         reference=po_reference(attachment, parsed), payload=payload, files=files
     )

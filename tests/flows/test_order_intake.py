@@ -128,11 +128,14 @@ def small_batch(prefix: str) -> tuple[list[mails.PoSpec], list[bytes]]:
     return specs, raw
 
 
-def run_to_the_end(world: IntakeWorld, runs: int = 6) -> list[Any]:
-    """Run until no item is left to process (retries included)."""
+def run_to_the_end(world: IntakeWorld, expected: int, runs: int = 6) -> list[Any]:
+    """Run until the expected items exist and all are settled (retries included)."""
     summaries = []
     for _ in range(runs):
         summaries.append(run_bot("order-intake", world.settings()))
-        if all(i["status"] in ("done", "exception") for i in world.items()):
+        items = world.items()
+        if len(items) >= expected and all(
+            i["status"] in ("done", "exception") for i in items
+        ):
             break
     return summaries

@@ -119,7 +119,7 @@ def test_erp_errors_latency_and_expiring_sessions_end_entered_or_queued(
     world.deliver(*raw)
     world.erp.chaos.update(error_rate=0.08, latency_ms=40, session_ttl_seconds=4)
 
-    summaries = run_to_the_end(world, runs=8)
+    summaries = run_to_the_end(world, len(specs), runs=10)
 
     items = world.items()
     assert all(i["status"] in ("done", "exception") for i in items), [
