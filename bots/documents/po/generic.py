@@ -30,7 +30,8 @@ from bots.documents.po.layout import PageLayout, Row, all_rows
 from bots.documents.po.models import Party, PurchaseOrder
 from bots.documents.po.parsing import (
     Conventions,
-    detect_day_first,
+    ambiguous_dates,
+    decide_day_first,
     detect_number_format,
     find_currency,
 )
@@ -44,13 +45,33 @@ INVOICE_NUMBER_LABELS = (
     "rechnungsnummer", "rechnung nr", "rechnungs-nr", "numéro de facture",
     "facture n°", "n° de facture", "factuurnummer", "factuur nr",
     "número de factura", "factura n°", "document number", "bill number",
+    "factuur", "facture", "rechnung",
+)  # fmt: skip
+INVOICE_DATE_LABELS = (
+    "invoice date", "date of invoice", "rechnungsdatum", "factuurdatum",
+    "factuur datum", "date de facture", "date facture", "fecha de factura",
+    "fecha factura", "billing date",
 )  # fmt: skip
 
 
 def conventions_of(rows: list[Row]) -> Conventions:
     texts = [row.text for row in rows]
     number_format = detect_number_format(texts)
-    return Conventions(number_format, detect_day_first(texts, number_format))
+    currency = _document_currency(rows)
+    day_first, certain = decide_day_first(texts, number_format, currency)
+    return Conventions(number_format, day_first, certain)
+
+
+def _date_order_warnings(rows: list[Row], conventions: Conventions) -> list[str]:
+    if conventions.day_first_certain:
+        return []
+    found = ambiguous_dates(row.text for row in rows)
+    if not found:
+        return []
+    order = "day/month" if conventions.day_first else "month/day"
+    return [
+        f"the date {found[0]} could be day/month or month/day; it was read as {order}"
+    ]
 
 
 def read_layout(
@@ -60,10 +81,13 @@ def read_layout(
     rows = all_rows(pages)
     conventions = conventions_of(rows)
     table = read_table(pages, rows, conventions)
-    outside = [row for row in rows if row.index not in table.rows]
+    for row in rows:
+        row.in_table = row.index in table.rows
+    outside = [row for row in rows if not row.in_table]
     labels = dict(HEADER_LABELS)
     if invoice_mode:
         labels["po_number"] = INVOICE_NUMBER_LABELS
+        labels["order_date"] = INVOICE_DATE_LABELS + labels["order_date"]
     hits = label_hits(outside, labels)
     po = PurchaseOrder(source=source, lines=table.lines)
     warnings = _read_header(po, hits, rows, conventions)
@@ -73,7 +97,7 @@ def read_layout(
     totals = read_totals(_rows_for_totals(outside, table), conventions.number_format)
     po.subtotal, po.tax = totals.subtotal, totals.tax
     po.freight, po.total = totals.freight, totals.total
-    po.warnings = warnings
+    po.warnings = warnings + _date_order_warnings(rows, conventions)
     log.debug(
         "generic reader: %s conventions=%s lines=%d", source, conventions, len(po.lines)
     )

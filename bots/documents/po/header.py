@@ -65,9 +65,11 @@ def is_label(phrase: Phrase) -> bool:
 
 
 def po_number_value(text: str) -> str | None:
+    """A PO number: one token with a digit; a remark after it is dropped."""
     text = _NUMBER_PREFIX.sub("", text.strip()).strip()
-    if _PO_NUMBER.match(text) and any(char.isdigit() for char in text):
-        return text
+    for candidate in (text, text.split(" ")[0].rstrip(",;")):
+        if _PO_NUMBER.match(candidate) and any(char.isdigit() for char in candidate):
+            return candidate
     return None
 
 
@@ -130,7 +132,7 @@ def _rows_after(row: Row, rows: list[Row], count: int) -> list[Row]:
     after = []
     previous = row
     for candidate in rows[row.index + 1 :]:
-        if candidate.page != row.page or len(after) >= count:
+        if candidate.page != row.page or len(after) >= count or candidate.in_table:
             break
         if candidate.top - previous.bottom > 2.2 * previous.height:
             break
@@ -171,7 +173,7 @@ def _aligned_lines(start: Row, rows: list[Row], x: float, limit: int) -> list[st
     lines: list[str] = []
     previous = start
     for row in rows[start.index + 1 :]:
-        if row.page != start.page or len(lines) >= limit:
+        if row.page != start.page or len(lines) >= limit or row.in_table:
             break
         if row.top - previous.bottom > 1.9 * previous.height:
             break

@@ -28,7 +28,7 @@ HEADER_LABELS: dict[str, tuple[str, ...]] = {
         "bon de commande n°", "bon de commande no", "commande n°", "commande no",
         "bon de commande", "réf commande", "número de pedido", "n° de pedido",
         "no de pedido", "nº pedido", "pedido n°", "pedido no", "orden de compra",
-        "orden de compra n°", "pedido", "bestelnummer", "inkooporder",
+        "orden de compra n°", "pedido de compra", "pedido", "bestelnummer", "inkooporder",
         "numero ordine", "ordine n°",
     ),
     "order_date": (
@@ -106,7 +106,8 @@ TOTAL_LABELS: dict[str, tuple[str, ...]] = {
         "endbetrag", "summe", "gesamt", "bruttobetrag", "gesamt brutto",
         "summe brutto", "total ttc", "montant total", "montant ttc", "net à payer",
         "total général", "importe total", "total pedido", "total general",
-        "totaal", "totaal incl. btw",
+        "totaal", "totaal incl. btw", "invoice total", "total for this invoice",
+        "factuur totaal", "total facture", "rechnungsbetrag",
     ),
     "ignore": (
         "page total", "carried forward", "brought forward", "übertrag",
@@ -211,6 +212,17 @@ def _pattern(label: str) -> re.Pattern[str]:
 
 def match_label(text: str, table: dict[str, tuple[str, ...]]) -> LabelMatch | None:
     """The longest label of `table` that starts `text`, with the text after it."""
+    found = _match_label(text, table)
+    if found is None and _SPLIT_INITIAL.match(text):
+        # badly kerned PDFs split a capital from its word: "F actuurnummer"
+        found = _match_label(_SPLIT_INITIAL.sub(r"\1", text, count=1), table)
+    return found
+
+
+_SPLIT_INITIAL = re.compile(r"^([A-Z]) (?=[a-zà-ÿ]{3})")
+
+
+def _match_label(text: str, table: dict[str, tuple[str, ...]]) -> LabelMatch | None:
     folded = fold(text)
     best: LabelMatch | None = None
     best_length = 0

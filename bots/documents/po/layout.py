@@ -42,6 +42,7 @@ class Row:
     phrases: list[Phrase]
     page: int
     index: int = 0
+    in_table: bool = False
 
     @property
     def top(self) -> float:

@@ -93,6 +93,7 @@ class Conventions:
 
     number_format: str = US
     day_first: bool = False
+    day_first_certain: bool = True
 
 
 def detect_number_format(texts: Iterable[str]) -> str:
@@ -109,16 +110,46 @@ def detect_number_format(texts: Iterable[str]) -> str:
     return best if votes[best] else US
 
 
+_SLASH_DATE = re.compile(r"(?<![\d.])(\d{1,2})[/-](\d{1,2})[/-](\d{2,4})(?![\d.])")
+
+
 def detect_day_first(texts: Iterable[str], number_format: str) -> bool:
     """Whether numeric dates such as 03/04/2026 put the day first."""
+    return decide_day_first(list(texts), number_format, None)[0]
+
+
+def decide_day_first(
+    texts: list[str], number_format: str, currency: str | None
+) -> tuple[bool, bool]:
+    """(day first?, certain?) for the numeric dates of one document.
+
+    A date such as 25/04/2026 settles it. Without one, the number format and the
+    currency are hints; when they disagree (European numbers in dollars) the order
+    is uncertain and an ambiguous date must be checked by a person.
+    """
     for text in texts:
-        for match in re.finditer(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})\b", text):
+        for match in _SLASH_DATE.finditer(text):
             first, second = int(match.group(1)), int(match.group(2))
             if first > 12 >= second:
-                return True
+                return True, True
             if second > 12 >= first:
-                return False
-    return number_format != US
+                return False, True
+    by_numbers = number_format != US
+    if currency is None:
+        return by_numbers, True
+    by_currency = currency not in ("USD",)
+    return by_numbers, by_numbers == by_currency
+
+
+def ambiguous_dates(texts: Iterable[str]) -> list[str]:
+    """Numeric dates that read differently day-first and month-first."""
+    found = []
+    for text in texts:
+        for match in _SLASH_DATE.finditer(text):
+            first, second = int(match.group(1)), int(match.group(2))
+            if first != second and first <= 12 and second <= 12:
+                found.append(match.group(0))
+    return found
 
 
 def parse_number(text: str, number_format: str) -> Decimal | None:
@@ -157,6 +188,7 @@ def is_number(text: str) -> bool:
 def parse_date(text: str, day_first: bool) -> date | None:
     """A date from the many ways documents print one, else None."""
     text = " ".join(text.strip().strip(",;").split())
+    text = re.sub(r"\s+([,.])", r"\1", text)
     for parse in (_parse_iso, _parse_numeric, _parse_named):
         try:
             found = parse(text, day_first)
@@ -239,4 +271,6 @@ def find_currency(text: str) -> str | None:
             return code
     if re.search(r"\bEuro\b", text, re.IGNORECASE):
         return "EUR"
+    if re.search(r"\bRs\.?\s?\d", text):
+        return "INR"
     return None

@@ -212,6 +212,7 @@ def _read_rows(
     """Read rows under a header; True when the table ended on this page."""
     previous: Row = header.row
     current: OrderLine | None = None
+    paused = False
     for row in rows:
         if find_header(row):
             previous = row
@@ -221,12 +222,13 @@ def _read_rows(
         line = _order_line(cells, conventions)
         gap = row.top - previous.bottom
         kind = _totals_kind(row)
-        if line is None and kind == "total":
-            return True
+        if kind == "total" and (line is None or not line.customer_sku):
+            paused, current = True, None  # a section subtotal, or the end
+            continue
         if line is not None:
             table.lines.append(line)
             table.rows.add(row.index)
-            current, previous = line, row
+            current, previous, paused = line, row, False
         elif kind == "ignore":
             table.rows.add(row.index)
             previous = row
@@ -235,9 +237,9 @@ def _read_rows(
             current.description = f"{current.description or ''} {extra}".strip()
             table.rows.add(row.index)
             previous = row
-        elif gap > 4 * row.height and table.lines:
+        elif gap > 4 * row.height and table.lines and not paused:
             return False
-    return False
+    return paused
 
 
 def _totals_kind(row: Row) -> str | None:
@@ -281,6 +283,8 @@ def _order_line(cells: dict[str, str], conventions: Conventions) -> OrderLine | 
 
 
 def _quantity(text: str, fmt: str) -> tuple[Decimal | None, str | None]:
+    if "%" in text:
+        return None, None
     value = parse_number(text, fmt) if text else None
     if value is not None:
         return value, None

@@ -2,7 +2,8 @@
 
 A totals row starts with (or contains, within its first phrases) a totals label; its
 value is the rightmost amount on the row that is not a rate. Several tax or freight
-rows (VAT at two rates) add up; the subtotal is the first, the total the last found.
+rows (VAT at two rates) add up; the subtotal and the total are the last ones found,
+so that section subtotals inside the table do not count.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def read_totals(rows: list[Row], number_format: str) -> Totals:
         if found is None:
             continue
         kind, value = found
-        if kind == "subtotal" and totals.subtotal is None:
+        if kind == "subtotal":
             totals.subtotal = value
         elif kind in ("tax", "freight"):
             setattr(totals, kind, (getattr(totals, kind) or Decimal(0)) + value)
