@@ -11,6 +11,7 @@ import sqlite3
 from datetime import date
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
@@ -91,7 +92,7 @@ def open_items() -> str:
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     count, rows = _open_items(filters, PAGE_SIZE, (page - 1) * PAGE_SIZE)
     pages = max((count + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
+    query = urlencode({k: v for k, v in filters.items() if v})
     return render_template(
         "open_items.html",
         rows=rows,

@@ -181,3 +181,33 @@ def test_seed_is_deterministic_and_fast(tmp_path: Path) -> None:
 
     assert dump("a.sqlite") == dump("b.sqlite")
     assert elapsed < 1.0, f"seeding took {elapsed:.2f} s"
+
+
+def test_order_status_list_pages_by_50(signed_in: Page, erp: Erp) -> None:
+    from sandbox.erp import db
+
+    connection = db.connect(erp.state_path)
+    with db.write(connection):
+        for number in range(100101, 100146):  # 45 more orders: 75 in all
+            order = {
+                "so_number": f"SO-{number}",
+                "customer_no": "C1004",
+                "customer_po": f"PO-PAGE-{number}",
+                "status": "open",
+                "order_date": date.today().isoformat(),
+                "updated_at": db.now_iso(),
+            }
+            db.insert_order(connection, order, [])
+    connection.close()
+
+    frame = content(signed_in)
+    frame.goto(erp.url + "/orders/status")
+    rows = frame.locator("table#status-list tr.order")
+    expect(rows).to_have_count(50)
+    expect(rows.nth(0).locator("td.so-number")).to_have_text("SO-100145")
+    frame.click("a#next-page")
+    frame.wait_for_url("**page=2")
+    expect(rows).to_have_count(25)
+    expect(rows.nth(24).locator("td.so-number")).to_have_text("SO-100001")
+    expect(frame.locator("a#next-page")).to_have_count(0)
+    expect(frame.locator("#page-info")).to_have_text("Page 2 of 2 (75 orders)")
