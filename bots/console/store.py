@@ -16,7 +16,7 @@ from sqlalchemy import String, cast, func, or_, select
 
 from bots.config import Settings
 from bots.runtime.db import ensure_db, session_scope
-from bots.runtime.models import AuditEntry, Run, SystemState, WorkItemRow
+from bots.runtime.models import AuditEntry, ItemEvent, Run, SystemState, WorkItemRow
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +64,16 @@ class ItemFilter:
         return found
 
 
+def _exception_since() -> Any:
+    """When each item last went to the exception queue."""
+    return (
+        select(ItemEvent.item_id, func.max(ItemEvent.at).label("since"))
+        .where(ItemEvent.to_status == "exception")
+        .group_by(ItemEvent.item_id)
+        .subquery()
+    )
+
+
 def exception_count(settings: Settings) -> int:
     with session_scope(settings) as session:
         query = select(func.count()).where(WorkItemRow.status == "exception")
@@ -72,7 +82,11 @@ def exception_count(settings: Settings) -> int:
 
 def list_items(settings: Settings, chosen: ItemFilter) -> list[dict[str, Any]]:
     """Items matching the filter, most urgent (priority, due, age) or oldest first."""
-    query = select(WorkItemRow)
+    since = _exception_since()
+    waiting = func.coalesce(since.c.since, WorkItemRow.updated_at)
+    query = select(WorkItemRow, waiting).outerjoin(
+        since, since.c.item_id == WorkItemRow.id
+    )
     if chosen.status == "open":
         query = query.where(WorkItemRow.status.in_(OPEN_STATUSES))
     elif chosen.status != "all":
@@ -85,12 +99,15 @@ def list_items(settings: Settings, chosen: ItemFilter) -> list[dict[str, Any]]:
         if value:
             query = query.where(column == value)
     query = _assignee_filter(query, chosen.assignee)
-    query = _age_filter(query, chosen.age)
+    query = _age_filter(query, chosen.age, waiting)
     if chosen.search:
         query = query.where(_search_clause(chosen.search))
     query = query.order_by(*_ordering(chosen.order)).limit(LIST_LIMIT)
     with session_scope(settings) as session:
-        return [_item_row(row) for row in session.scalars(query)]
+        return [
+            {**_item_row(row), "waiting_since": _aware(at)}
+            for row, at in session.execute(query)
+        ]
 
 
 def _assignee_filter(query: Any, assignee: str) -> Any:
@@ -101,14 +118,14 @@ def _assignee_filter(query: Any, assignee: str) -> Any:
     return query
 
 
-def _age_filter(query: Any, age: str) -> Any:
+def _age_filter(query: Any, age: str, waiting: Any) -> Any:
     now = now_utc()
     if age == "1h":
-        return query.where(WorkItemRow.updated_at >= now - timedelta(hours=1))
+        return query.where(waiting >= now - timedelta(hours=1))
     if age == "1d":
-        return query.where(WorkItemRow.updated_at >= now - timedelta(days=1))
+        return query.where(waiting >= now - timedelta(days=1))
     if age == "older":
-        return query.where(WorkItemRow.updated_at < now - timedelta(days=1))
+        return query.where(waiting < now - timedelta(days=1))
     return query
 
 
@@ -231,7 +248,12 @@ def _counts(session: Any) -> dict[str, dict[str, int]]:
 
 def _aging(session: Any) -> list[tuple[str, int]]:
     """Exceptions by how long they have waited (since they became exceptions)."""
-    query = select(WorkItemRow.updated_at).where(WorkItemRow.status == "exception")
+    since = _exception_since()
+    query = (
+        select(func.coalesce(since.c.since, WorkItemRow.updated_at))
+        .outerjoin(since, since.c.item_id == WorkItemRow.id)
+        .where(WorkItemRow.status == "exception")
+    )
     now = now_utc()
     tally: Counter[str] = Counter()
     for (updated,) in session.execute(query):
@@ -255,8 +277,6 @@ def _breaches(session: Any) -> list[dict[str, Any]]:
 
 def _exceptions_per_hour(session: Any) -> list[tuple[datetime, int]]:
     """Items that went to the exception queue in each of the last 72 hours."""
-    from bots.runtime.models import ItemEvent
-
     end = now_utc().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
     start = end - timedelta(hours=CHART_HOURS)
     query = select(ItemEvent.at).where(

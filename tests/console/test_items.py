@@ -4,13 +4,14 @@ correct and retry it, resolve, discard, bulk actions, hostile text shown inert."
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from bots.runtime.db import session_scope
-from bots.runtime.models import AuditEntry
+from bots.runtime.models import AuditEntry, ItemEvent
 from tests.console.conftest import HOSTILE, Console, mail_bytes, po_pdf
 
 pytestmark = pytest.mark.browser
@@ -242,6 +243,19 @@ def test_filters_and_search(
     assert other in shown and wanted not in shown
     page.goto(f"{console.url}/exceptions?age=older")
     assert page.locator(f"tr[data-item-id='{wanted}']").count() == 0
+    # Two days later (the exception event moved back): in the oldest bucket.
+    with session_scope(console.settings) as session:
+        event = session.scalar(
+            select(ItemEvent).where(
+                ItemEvent.item_id == wanted, ItemEvent.to_status == "exception"
+            )
+        )
+        event.at = event.at - timedelta(days=2)
+    page.goto(f"{console.url}/exceptions?age=older")
+    assert page.locator(f"tr[data-item-id='{wanted}']").count() == 1
+    assert "2 d" in page.inner_text(f"tr[data-item-id='{wanted}']")
+    page.goto(f"{console.url}/")
+    assert int(page.inner_text("#aging-older")) >= 1
 
 
 def test_hostile_text_is_shown_inert(
