@@ -7,9 +7,12 @@ first implementation; Tryton follows. Money and quantities are `Decimal`, dates 
 
 Errors every method may raise:
 - `TechnicalError` (retried by the runtime) with `code` one of `timeout`,
-  `http_error`, `maintenance`, `session_expired`, `selector_missing`; its `details`
-  carry `evidence` (paths of a screenshot, page HTML and trace, as strings) when a page
-  was open.
+  `http_error`, `maintenance`, `session_expired`, `selector_missing`, and more rarely
+  `unexpected_screen` (a page that does not add up, e.g. a line that did not appear)
+  or `browser_error`; its `details` carry `evidence` (paths of a screenshot, the page
+  HTML and the trace segment, as strings) and `url`. `open()` raises
+  `SystemUnavailable` `login_failed` when the ERP refuses the user or password, and
+  `ConfigError` when no password is set.
 - `BusinessError` (operator decides) with `code` one of `duplicate_po`,
   `duplicate_bank_ref`, `unknown_customer`, `unknown_order`, `erp_rejected` (the
   ERP's own validation message, e.g. an unknown item, is the error message).

@@ -105,6 +105,11 @@ class SandboxErp(ErpAdapter):
             raise
 
     def close(self) -> None:
+        if self._screens is not None and "logout" in self.sel.paths:
+            try:
+                self._screens.page.goto(self._screens.url("logout"), timeout=3000)
+            except PlaywrightError:
+                log.debug("logging out of the ERP failed", exc_info=True)
         if self._browser is not None:
             self._browser.close()
         self._browser = self._screens = None
@@ -114,12 +119,7 @@ class SandboxErp(ErpAdapter):
         ui.open("login", step)
         ui.fill("login", "username", self.settings.erp.username, step)
         password = self.settings.secret("erp.password")
-        field = ui.require("login", "password", step)
-        submit = ui.require("login", "submit", step)
-        assert self._browser is not None
-        ui._status = None
-        self._browser.secret_fill(field, password, submit=submit)
-        ui.after_navigation(step)
+        ui.secret_submit("login", "password", "submit", password, step)
         if ui.on_login_page():
             shown = "; ".join(ui.errors("login", "error")) or "no reason shown"
             raise SystemUnavailable(

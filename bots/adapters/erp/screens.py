@@ -11,6 +11,7 @@ locator comes from the selector file.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlparse
@@ -296,15 +297,42 @@ class Screens:
     def each_page(
         self, screen: str, next_link: str, step: str, read: Callable[[], list]
     ) -> list:
-        """Read a paged list, following its next-page link."""
+        """Read a paged list, following its next-page link; where the screen shows
+        a total ("Page 1 of 3 (123 orders)") the rows read must add up to it."""
+        expected = self._total_shown(screen)
         rows = read()
         for _ in range(1000):
             link = self.locator(screen, next_link)
             if not link.count():
-                return rows
+                break
             self.click_through(link.first, step)
             rows.extend(read())
+        if expected is not None and expected != len(rows):
+            raise self.failure(
+                "unexpected_screen",
+                f"{screen} announced {expected} rows but {len(rows)} were read; "
+                f"the paging may have changed - check {self.sel.source.name}",
+                step,
+            )
         return rows
+
+    def _total_shown(self, screen: str) -> int | None:
+        text = self.optional_text(screen, "page_info")
+        found = re.search(r"\((\d+)", text or "")
+        return int(found.group(1)) if found else None
+
+    def secret_submit(
+        self, screen: str, field: str, submit: str, value: str, step: str
+    ) -> None:
+        """Type a secret into a field and send the form, with tracing paused."""
+        locator = self.require(screen, field, step)
+        button = self.require(screen, submit, step)
+        self._status = None
+        try:
+            self.browser.secret_fill(locator, value, submit=button)
+        except PlaywrightError as exc:
+            raise self.browser_failure(exc, step) from exc
+        self.after_navigation(step)
 
     # Evidence and errors
     def capture(self, dest_dir: Path, name: str) -> list[Path]:
