@@ -10,6 +10,7 @@ import sqlite3
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
@@ -191,8 +192,12 @@ def admin_move(so_number: str, status: str) -> Response:
         with db.write(conn()):
             set_status(conn(), so_number, status, fields)
     except AdminError as exc:
-        return redirect(f"/admin/orders/{so_number}?error={exc}", code=303)
-    return redirect(f"/admin?m={so_number} is now {status}", code=303)
+        return redirect(
+            f"/admin/orders/{so_number}?{urlencode({'error': str(exc)})}", code=303
+        )
+    return redirect(
+        f"/admin?{urlencode({'m': f'{so_number} is now {status}'})}", code=303
+    )
 
 
 @bp.post("/admin/bulk-backorder")

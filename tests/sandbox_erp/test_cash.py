@@ -7,9 +7,12 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Frame, Page, expect
 
 from tests.sandbox_erp.conftest import Erp, content, open_from_menu
+
+pytestmark = pytest.mark.browser
 
 
 def _open_invoices(erp: Erp, customer_no: str) -> list[dict]:

@@ -7,10 +7,13 @@ import re
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Frame, Page, expect
 
 from sandbox import seed
 from tests.sandbox_erp.conftest import Erp, content, open_from_menu
+
+pytestmark = pytest.mark.browser
 
 
 def _pick_customer_in_popup(page: Page, frame: Frame, screenshots_dir: Path) -> None:
