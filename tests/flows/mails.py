@@ -11,7 +11,7 @@ attachment and one with an RFC 2231 encoded file name.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, timedelta
 from decimal import Decimal
 from email.message import EmailMessage
@@ -57,7 +57,7 @@ class PoSpec:
     ship_to: int = 0
     buyer_name: str | None = None
     sender: str = ""
-    extra: dict = field(default_factory=dict)
+    printed_total: Decimal | None = None  # a wrong grand total, for review cases
 
     @property
     def subtotal(self) -> Decimal:
@@ -113,6 +113,17 @@ def po_spec(
         layout=layout,
         requested_date=order_date + timedelta(days=14),
     )
+
+
+def from_order(order: seed.SalesOrder, po_number: str | None = None) -> PoSpec:
+    """A PO carrying the same lines as an order already in the ERP."""
+    lines = tuple(
+        PoLine(line.customer_part, line.item_no, line.description, line.quantity,
+               line.uom, line.unit_price)
+        for line in order.lines
+    )  # fmt: skip
+    return PoSpec(customer(order.customer_no), po_number or order.customer_po,
+                  order.po_date, lines)  # fmt: skip
 
 
 def with_prices(spec: PoSpec, factor: Decimal) -> PoSpec:
@@ -266,7 +277,7 @@ def _totals(canvas: Canvas, spec: PoSpec, labels: dict, y: float, width: float) 
     for label, value in (
         (labels["subtotal"], spec.subtotal),
         (tax_label, spec.tax),
-        (labels["total"], spec.total),
+        (labels["total"], spec.printed_total or spec.total),
     ):
         canvas.setFont(
             "Helvetica-Bold" if label == labels["total"] else "Helvetica", 10
