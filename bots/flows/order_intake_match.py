@@ -66,6 +66,22 @@ def names_match(customer_name: str, buyer_name: str | None) -> bool:
     return bool(wanted) and all(word in found for word in wanted)
 
 
+def full_name(name: str | None) -> str:
+    """The whole name, legal form included, in comparable form."""
+    if not name:
+        return ""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return " ".join(re.findall(r"[a-z0-9]+", plain.lower().replace(".", "")))
+
+
+def _closest_names(found: list[Customer], buyer_name: str | None) -> list[Customer]:
+    """Among customers whose name fits, those whose full name (legal form too)
+    starts the buyer block name - 'Northwind Retail Inc.' over '... GmbH'."""
+    buyer = full_name(buyer_name)
+    exact = [c for c in found if buyer.startswith(full_name(c.name))]
+    return exact if exact else found
+
+
 def identify_customer(
     customers: list[Customer], sender: str, buyer_name: str | None
 ) -> tuple[Customer, str]:
@@ -74,6 +90,8 @@ def identify_customer(
     domain = sender_domain(sender)
     by_domain = [c for c in customers if domain and domain in _domains(c)]
     by_name = [c for c in customers if names_match(c.name, buyer_name)]
+    if len(by_name) > 1:
+        by_name = _closest_names(by_name, buyer_name)
     both = [c for c in by_domain if c in by_name]
     if len(both) == 1:
         return both[0], "domain+name"
@@ -262,10 +280,8 @@ def build_entry(
 
 def order_differences(entry: OrderEntry, existing: OrderStatus) -> list[str]:
     """How an order found in the ERP differs from the one the PO asks for."""
-    wanted = Counter((line.item_no, line.quantity.normalize()) for line in entry.lines)
-    found = Counter(
-        (line.item_no, line.quantity.normalize()) for line in existing.lines
-    )
+    wanted = Counter((line.item_no, _qty(line.quantity)) for line in entry.lines)
+    found = Counter((line.item_no, _qty(line.quantity)) for line in existing.lines)
     differences = []
     for (item_no, quantity), count in (wanted - found).items():
         differences.append(
@@ -280,3 +296,8 @@ def order_differences(entry: OrderEntry, existing: OrderStatus) -> list[str]:
     if existing.customer_no and existing.customer_no != entry.header.customer_no:
         differences.append(f"order belongs to {existing.customer_no}")
     return differences
+
+
+def _qty(value: Decimal) -> str:
+    """A quantity as plain text without trailing zeros (10, 2.5)."""
+    return f"{value.normalize():f}"

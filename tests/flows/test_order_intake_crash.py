@@ -117,7 +117,7 @@ def test_erp_errors_latency_and_expiring_sessions_end_entered_or_queued(
     monkeypatch.setenv("O2C_RUNTIME__MAX_ATTEMPTS", "4")
     specs, raw = small_batch("C")
     world.deliver(*raw)
-    world.erp.chaos.update(error_rate=0.08, latency_ms=40, session_ttl_seconds=4)
+    world.erp.chaos.update(error_rate=0.04, latency_ms=40, session_ttl_seconds=4)
 
     summaries = run_to_the_end(world, len(specs), runs=10)
 
