@@ -22,7 +22,7 @@ import time
 import warnings
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -35,8 +35,10 @@ from jinja2 import DictLoader
 
 log = logging.getLogger(__name__)
 
-PAGE_CSP = ("default-src 'none'; style-src 'unsafe-inline'; frame-src 'self'; "
-            "form-action 'self'; base-uri 'none'")
+PAGE_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; frame-src 'self'; "
+    "form-action 'self'; base-uri 'none'"
+)
 HTML_PART_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
@@ -48,7 +50,11 @@ def port_open(host: str, port: int) -> bool:
 
 
 def deliver(
-    imap_host: str, imap_port: int, user: str, password: str, raw_message_bytes: bytes,
+    imap_host: str,
+    imap_port: int,
+    user: str,
+    password: str,
+    raw_message_bytes: bytes,
     folder: str = "INBOX",
 ) -> int | None:
     """APPEND one message to `folder` (created if missing); its UID when told."""
@@ -73,19 +79,33 @@ class ImapServer:
         self._process: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 15.0) -> ImapServer:
-        command = [sys.executable, "-c", "from pymap.main import main; main()",
-                   "--host", "127.0.0.1", "--port", str(self.port), "dict",
-                   "--demo-user", self.user, "--demo-password", self._password]
+        command = [
+            sys.executable,
+            "-c",
+            "from pymap.main import main; main()",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "dict",
+            "--demo-user",
+            self.user,
+            "--demo-password",
+            self._password,
+        ]
         self._log_path.parent.mkdir(parents=True, exist_ok=True)
         with self._log_path.open("ab") as out:
-            self._process = subprocess.Popen(command, stdout=out, stderr=out,
-                                             stdin=subprocess.DEVNULL)
+            self._process = subprocess.Popen(
+                command, stdout=out, stderr=out, stdin=subprocess.DEVNULL
+            )
         deadline = time.monotonic() + timeout
         while not port_open("127.0.0.1", self.port):
             if self._process.poll() is not None or time.monotonic() > deadline:
                 self.stop()
-                raise RuntimeError(f"the IMAP server did not start on port {self.port};"
-                                   f" see {self._log_path}")
+                raise RuntimeError(
+                    f"the IMAP server did not start on port {self.port};"
+                    f" see {self._log_path}"
+                )
             time.sleep(0.05)
         log.info("IMAP (pymap) listening on 127.0.0.1:%d", self.port)
         return self
@@ -109,9 +129,11 @@ class SentMail:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._db() as db:
-            db.execute("CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY"
-                       " AUTOINCREMENT, received_at TEXT NOT NULL, mail_from TEXT NOT"
-                       " NULL, rcpt_tos TEXT NOT NULL, raw BLOB NOT NULL)")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY"
+                " AUTOINCREMENT, received_at TEXT NOT NULL, mail_from TEXT NOT"
+                " NULL, rcpt_tos TEXT NOT NULL, raw BLOB NOT NULL)"
+            )
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
@@ -121,11 +143,13 @@ class SentMail:
                 yield db
 
     def add(self, mail_from: str, rcpt_tos: list[str], raw: bytes) -> int:
-        received = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        received = datetime.now(UTC).isoformat(timespec="seconds")
         with self._db() as db:
             cur = db.execute(
                 "INSERT INTO messages (received_at, mail_from, rcpt_tos, raw)"
-                " VALUES (?,?,?,?)", (received, mail_from, ", ".join(rcpt_tos), raw))
+                " VALUES (?,?,?,?)",
+                (received, mail_from, ", ".join(rcpt_tos), raw),
+            )
         return int(cur.lastrowid or 0)
 
     def summaries(self, to: str = "") -> list[dict[str, Any]]:
@@ -138,14 +162,16 @@ class SentMail:
 
     def message(self, message_id: int) -> dict[str, Any] | None:
         with self._db() as db:
-            row = db.execute("SELECT * FROM messages WHERE id=?",
-                             (message_id,)).fetchone()
+            row = db.execute(
+                "SELECT * FROM messages WHERE id=?", (message_id,)
+            ).fetchone()
         return None if row is None else _full(row)
 
     def raw(self, message_id: int) -> bytes | None:
         with self._db() as db:
-            row = db.execute("SELECT raw FROM messages WHERE id=?",
-                             (message_id,)).fetchone()
+            row = db.execute(
+                "SELECT raw FROM messages WHERE id=?", (message_id,)
+            ).fetchone()
         return None if row is None else bytes(row[0])
 
     def reset(self) -> None:
@@ -166,10 +192,16 @@ def _header(msg: EmailMessage, name: str) -> str:
 
 def _summary(row: sqlite3.Row) -> dict[str, Any]:
     msg = _parse(bytes(row["raw"]))
-    return {"id": row["id"], "received_at": row["received_at"],
-            "mail_from": row["mail_from"], "rcpt_tos": row["rcpt_tos"],
-            "subject": _header(msg, "Subject"), "from": _header(msg, "From"),
-            "to": _header(msg, "To"), "size": len(row["raw"])}
+    return {
+        "id": row["id"],
+        "received_at": row["received_at"],
+        "mail_from": row["mail_from"],
+        "rcpt_tos": row["rcpt_tos"],
+        "subject": _header(msg, "Subject"),
+        "from": _header(msg, "From"),
+        "to": _header(msg, "To"),
+        "size": len(row["raw"]),
+    }
 
 
 def _full(row: sqlite3.Row) -> dict[str, Any]:
@@ -179,8 +211,11 @@ def _full(row: sqlite3.Row) -> dict[str, Any]:
     data["text"] = _body(msg, "plain")
     data["html"] = _body(msg, "html")
     data["attachments"] = [
-        {"filename": part.get_filename() or "", "content_type": part.get_content_type(),
-         "size": len(part.get_payload(decode=True) or b"")}
+        {
+            "filename": part.get_filename() or "",
+            "content_type": part.get_content_type(),
+            "size": len(part.get_payload(decode=True) or b""),
+        }
         for part in msg.iter_attachments()
     ]
     return data
@@ -208,10 +243,14 @@ class _SinkHandler:
     def __init__(self, sent: SentMail) -> None:
         self.sent = sent
 
-    async def handle_DATA(self, server: Any, session: Session, envelope: Envelope) -> str:
+    async def handle_DATA(
+        self, server: Any, session: Session, envelope: Envelope
+    ) -> str:
         raw = envelope.original_content or b""
         number = self.sent.add(str(envelope.mail_from), list(envelope.rcpt_tos), raw)
-        log.info("SMTP sink kept message %d for %s", number, ", ".join(envelope.rcpt_tos))
+        log.info(
+            "SMTP sink kept message %d for %s", number, ", ".join(envelope.rcpt_tos)
+        )
         return "250 Message accepted for delivery"
 
 
@@ -226,15 +265,19 @@ class SmtpSink:
         self.port = port
         self.sent = sent
         self._controller = Controller(
-            _SinkHandler(sent), hostname="127.0.0.1", port=port,
-            auth_require_tls=False, authenticator=_accept_any_login,
+            _SinkHandler(sent),
+            hostname="127.0.0.1",
+            port=port,
+            auth_require_tls=False,
+            authenticator=_accept_any_login,
             server_hostname="smtp.sandbox.example",
         )
 
     def start(self) -> SmtpSink:
         # aiosmtpd itself still sets the legacy Session.login_data on every AUTH.
-        warnings.filterwarnings("ignore", "Session.login_data is deprecated",
-                                DeprecationWarning)
+        warnings.filterwarnings(
+            "ignore", "Session.login_data is deprecated", DeprecationWarning
+        )
         self._controller.start()
         log.info("SMTP sink listening on 127.0.0.1:%d", self.port)
         return self
@@ -269,14 +312,21 @@ def create_mail_app(sent_path: Path) -> Flask:
     @app.get("/messages/<int:message_id>/html")
     def html_part(message_id: int) -> Response:
         body = _or_404(sent.message(message_id))["html"]
-        return Response(body, mimetype="text/html",
-                        headers={"Content-Security-Policy": HTML_PART_CSP})
+        return Response(
+            body,
+            mimetype="text/html",
+            headers={"Content-Security-Policy": HTML_PART_CSP},
+        )
 
     @app.get("/messages/<int:message_id>/raw")
     def raw(message_id: int) -> Response:
-        return Response(_or_404(sent.raw(message_id)), mimetype="text/plain",
-                        headers={"Content-Disposition":
-                                 f"attachment; filename=message-{message_id}.eml"})
+        return Response(
+            _or_404(sent.raw(message_id)),
+            mimetype="text/plain",
+            headers={
+                "Content-Disposition": f"attachment; filename=message-{message_id}.eml"
+            },
+        )
 
     @app.get("/api/messages")
     def api_list() -> Response:
@@ -312,8 +362,9 @@ padding:10px}iframe{width:100%;height:420px;border:1px solid #dde1e6;background:
 
 TEMPLATES = {
     "layout.html": "<!doctype html><html><head><meta charset='utf-8'><title>"
-    "{% block title %}Sent mail{% endblock %} - sandbox</title>" + STYLE +
-    "</head><body><header>Sandbox mail &middot; Sent mail (SMTP sink)</header><main>"
+    "{% block title %}Sent mail{% endblock %} - sandbox</title>"
+    + STYLE
+    + "</head><body><header>Sandbox mail &middot; Sent mail (SMTP sink)</header><main>"
     "{% block content %}{% endblock %}</main></body></html>",
     "list.html": """{% extends "layout.html" %}{% block content %}
 <form method="get"><label>Recipient contains <input name="to" value="{{ to }}"></label>

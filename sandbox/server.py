@@ -16,7 +16,7 @@ import socket
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, Self
 
 from sandbox import credentials
 from sandbox.chaos import Chaos, from_profile
@@ -25,14 +25,33 @@ from sandbox.webserver import ServerThread
 
 log = logging.getLogger(__name__)
 
-LABELS = {"erp": "ERP", "portal_a": "customer portal A", "portal_b": "customer portal B",
-          "mail_web": "sent-mail page", "smtp": "SMTP sink", "imap": "IMAP"}
-FLAGS = {"erp": "--erp-port", "portal_a": "--portal-a-port", "portal_b": "--portal-b-port",
-         "mail_web": "--mail-web-port", "smtp": "--smtp-port", "imap": "--imap-port"}
-STATE_FILES = {"erp": "erp.sqlite", "portal_a": "portal-a.sqlite",
-               "portal_b": "portal-b.sqlite", "mail_web": "sent-mail.sqlite"}
-WEB_MODULES = {"erp": "sandbox.erp.app", "portal_a": "sandbox.portal_a.app",
-               "portal_b": "sandbox.portal_b.app"}
+LABELS = {
+    "erp": "ERP",
+    "portal_a": "customer portal A",
+    "portal_b": "customer portal B",
+    "mail_web": "sent-mail page",
+    "smtp": "SMTP sink",
+    "imap": "IMAP",
+}
+FLAGS = {
+    "erp": "--erp-port",
+    "portal_a": "--portal-a-port",
+    "portal_b": "--portal-b-port",
+    "mail_web": "--mail-web-port",
+    "smtp": "--smtp-port",
+    "imap": "--imap-port",
+}
+STATE_FILES = {
+    "erp": "erp.sqlite",
+    "portal_a": "portal-a.sqlite",
+    "portal_b": "portal-b.sqlite",
+    "mail_web": "sent-mail.sqlite",
+}
+WEB_MODULES = {
+    "erp": "sandbox.erp.app",
+    "portal_a": "sandbox.portal_a.app",
+    "portal_b": "sandbox.portal_b.app",
+}
 
 
 class PortInUse(Exception):
@@ -41,8 +60,10 @@ class PortInUse(Exception):
     def __init__(self, system: str, port: int) -> None:
         self.system = system
         self.port = port
-        self.message = (f"port {port} for the {LABELS[system]} is already in use; "
-                        f"choose another with {FLAGS[system]}")
+        self.message = (
+            f"port {port} for the {LABELS[system]} is already in use; "
+            f"choose another with {FLAGS[system]}"
+        )
         super().__init__(self.message)
 
 
@@ -69,8 +90,12 @@ class Sandbox:
     """The sandbox systems on 127.0.0.1 with state in `state_dir`."""
 
     def __init__(
-        self, state_dir: Path, ports: dict[str, int] | None = None,
-        chaos_profile: str = "none", *, include_erp: bool | None = None,
+        self,
+        state_dir: Path,
+        ports: dict[str, int] | None = None,
+        chaos_profile: str = "none",
+        *,
+        include_erp: bool | None = None,
     ) -> None:
         self.state_dir = Path(state_dir)
         self.ports = {**credentials.DEFAULT_PORTS, **(ports or {})}
@@ -97,8 +122,9 @@ class Sandbox:
         except BaseException:
             self.stop()
             raise
-        log.info("sandbox up (chaos profile %s) in %s", self.chaos_profile,
-                 self.state_dir)
+        log.info(
+            "sandbox up (chaos profile %s) in %s", self.chaos_profile, self.state_dir
+        )
         return self
 
     def _start_one(self, name: str) -> None:
@@ -145,10 +171,12 @@ class Sandbox:
     def urls(self) -> dict[str, str]:
         """Where each system answers, e.g. {"erp": "http://127.0.0.1:8801", ...}."""
         scheme = {"imap": "imap", "smtp": "smtp"}
-        return {name: f"{scheme.get(name, 'http')}://127.0.0.1:{self.ports[name]}"
-                for name in self.systems}
+        return {
+            name: f"{scheme.get(name, 'http')}://127.0.0.1:{self.ports[name]}"
+            for name in self.systems
+        }
 
-    def __enter__(self) -> Sandbox:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *_exc: object) -> None:
@@ -157,11 +185,13 @@ class Sandbox:
 
 def demo_credentials() -> dict[str, tuple[str, str]]:
     """(user, password) per system: public practice logins printed by `sandbox up`."""
-    first = lambda users: next(iter(users.items()))  # noqa: E731
-    return {"erp": first(credentials.ERP_USERS),
-            "portal_a": first(credentials.PORTAL_A_USERS),
-            "portal_b": first(credentials.PORTAL_B_USERS),
-            "imap": first(credentials.MAIL_USERS)}
+    first = lambda users: next(iter(users.items()))
+    return {
+        "erp": first(credentials.ERP_USERS),
+        "portal_a": first(credentials.PORTAL_A_USERS),
+        "portal_b": first(credentials.PORTAL_B_USERS),
+        "imap": first(credentials.MAIL_USERS),
+    }
 
 
 def reset_state(state_dir: Path, *, include_erp: bool | None = None) -> list[str]:
@@ -170,8 +200,9 @@ def reset_state(state_dir: Path, *, include_erp: bool | None = None) -> list[str
     state_dir.mkdir(parents=True, exist_ok=True)
     done = []
     include_erp = erp_available() if include_erp is None else include_erp
-    for name in ("erp", "portal_a", "portal_b") if include_erp else ("portal_a",
-                                                                      "portal_b"):
+    for name in (
+        ("erp", "portal_a", "portal_b") if include_erp else ("portal_a", "portal_b")
+    ):
         module = importlib.import_module(WEB_MODULES[name])
         module.reset_state(state_dir / STATE_FILES[name])
         done.append(name)

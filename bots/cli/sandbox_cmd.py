@@ -35,7 +35,9 @@ def default_state_dir() -> Path:
 
 def _state_dir_option(func: click.decorators.FC) -> click.decorators.FC:
     return click.option(
-        "--state-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+        "--state-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
         help="Folder for the sandbox's SQLite files [default: $O2C_HOME/sandbox-state].",
     )(func)
 
@@ -46,9 +48,14 @@ def sandbox_group() -> None:
 
 
 def _port(name: str, flag: str) -> click.decorators.FC:
-    return click.option(flag, name, type=click.IntRange(1, 65535),
-                        default=DEFAULT_PORTS[name], show_default=True,
-                        help=f"Port of the {LABELS[name]}.")
+    return click.option(
+        flag,
+        name,
+        type=click.IntRange(1, 65535),
+        default=DEFAULT_PORTS[name],
+        show_default=True,
+        help=f"Port of the {LABELS[name]}.",
+    )
 
 
 @sandbox_group.command("up")
@@ -58,8 +65,14 @@ def _port(name: str, flag: str) -> click.decorators.FC:
 @_port("imap", "--imap-port")
 @_port("smtp", "--smtp-port")
 @_port("mail_web", "--mail-web-port")
-@click.option("--chaos", "profile", type=click.Choice(sorted(PROFILES)), default="none",
-              show_default=True, help="Chaos profile every system starts with.")
+@click.option(
+    "--chaos",
+    "profile",
+    type=click.Choice(sorted(PROFILES)),
+    default="none",
+    show_default=True,
+    help="Chaos profile every system starts with.",
+)
 @_state_dir_option
 def up(profile: str, state_dir: Path | None, **ports: int) -> None:
     """Run the sandbox in the foreground until Ctrl-C."""
@@ -69,8 +82,9 @@ def up(profile: str, state_dir: Path | None, **ports: int) -> None:
     def _on_signal(signum: int, _frame: FrameType | None) -> None:
         stop.set()
 
-    previous = {sig: signal.signal(sig, _on_signal)
-                for sig in (signal.SIGINT, signal.SIGTERM)}
+    previous = {
+        sig: signal.signal(sig, _on_signal) for sig in (signal.SIGINT, signal.SIGTERM)
+    }
     try:
         try:
             sandbox.start()
@@ -109,7 +123,9 @@ def reset(state_dir: Path | None) -> None:
     """Restore the seed data of every sandbox system (drops what was posted)."""
     folder = state_dir or default_state_dir()
     done = reset_state(folder)
-    click.echo(f"Sandbox state in {folder} reset: {', '.join(LABELS[n] for n in done)}.")
+    click.echo(
+        f"Sandbox state in {folder} reset: {', '.join(LABELS[n] for n in done)}."
+    )
 
 
 def register(main: click.Group) -> None:

@@ -15,13 +15,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from flask import (Flask, Response, jsonify, redirect, render_template, request,
-                   url_for)
+from flask import Flask, Response, jsonify, redirect, render_template, request, url_for
 
 from sandbox.chaos import Chaos, install_chaos, skin_id
 from sandbox.credentials import PORTAL_A_CUSTOMER, PORTAL_A_USERS
 from sandbox.portal_a import common, seed
-from sandbox.portal_a.store import PoStore, PostingError, parse_decimal
+from sandbox.portal_a.store import PostingError, PoStore, parse_decimal
 
 log = logging.getLogger(__name__)
 
@@ -29,17 +28,66 @@ COOKIE_NAME = "nwhub_session"
 CSS = Path(__file__).with_name("static") / "hub.css"
 # Ids and classes the browser script creates; it gets their skinned names from the page.
 SCRIPT_NAMES = (
-    "po-row", "po-number", "po-link", "po-date", "po-requested", "po-status",
-    "po-total", "status-badge", "line-row", "line-no", "line-sku", "line-desc",
-    "line-qty", "line-uom", "line-price", "line-shipped", "comm-item", "comm-type",
-    "comm-date", "comm-field", "comm-fields", "toast", "toast-success", "toast-info",
-    "toast-error", "ship-qty", "po-empty", "po-table", "po-tbody", "po-search",
-    "po-pager", "po-page-info", "po-next", "po-prev", "po-detail", "po-not-found",
-    "po-shipto", "po-buyer", "po-lines", "comms", "toasts", "modal-error",
-    "modal-ack", "modal-ship", "modal-delay", "action-ack", "action-ship",
-    "action-delay", "ack-order-number", "ack-confirmed-date", "ship-carrier",
-    "ship-tracking", "ship-date", "delay-date", "delay-reason", "ship-lines",
-    "cookie-consent", "cookie-accept", "cookie-essential", "comms-empty",
+    "po-row",
+    "po-number",
+    "po-link",
+    "po-date",
+    "po-requested",
+    "po-status",
+    "po-total",
+    "status-badge",
+    "line-row",
+    "line-no",
+    "line-sku",
+    "line-desc",
+    "line-qty",
+    "line-uom",
+    "line-price",
+    "line-shipped",
+    "comm-item",
+    "comm-type",
+    "comm-date",
+    "comm-field",
+    "comm-fields",
+    "toast",
+    "toast-success",
+    "toast-info",
+    "toast-error",
+    "ship-qty",
+    "po-empty",
+    "po-table",
+    "po-tbody",
+    "po-search",
+    "po-pager",
+    "po-page-info",
+    "po-next",
+    "po-prev",
+    "po-detail",
+    "po-not-found",
+    "po-shipto",
+    "po-buyer",
+    "po-lines",
+    "comms",
+    "toasts",
+    "modal-error",
+    "modal-ack",
+    "modal-ship",
+    "modal-delay",
+    "action-ack",
+    "action-ship",
+    "action-delay",
+    "ack-order-number",
+    "ack-confirmed-date",
+    "ship-carrier",
+    "ship-tracking",
+    "ship-date",
+    "delay-date",
+    "delay-reason",
+    "ship-lines",
+    "cookie-consent",
+    "cookie-accept",
+    "cookie-essential",
+    "comms-empty",
 )
 
 
@@ -57,8 +105,11 @@ def create_app(state_path: Path, chaos: Chaos, *, reset: bool = False) -> Flask:
     @app.context_processor
     def _globals() -> dict[str, Any]:
         skin = {name: skin_id(chaos, name) for name in SCRIPT_NAMES}
-        return {"skin_map": skin, "consented": "nw_cookie_consent" in request.cookies,
-                "skin_css": common.skinned_css(CSS, chaos)}
+        return {
+            "skin_map": skin,
+            "consented": "nw_cookie_consent" in request.cookies,
+            "skin_css": common.skinned_css(CSS, chaos),
+        }
 
     _pages(app, chaos)
     _api(app, chaos, store)
@@ -76,11 +127,19 @@ def _store(state_path: Path) -> PoStore:
 
 def _bad_token() -> Response:
     if request.path.startswith("/api/"):
-        return Response('{"error": "Invalid or missing security token."}', 400,
-                        mimetype="application/json")
-    return Response(render_template("message.html", title="Security check failed",
-                                    text="Invalid or missing security token. Reload the"
-                                    " page and try again."), 400)
+        return Response(
+            '{"error": "Invalid or missing security token."}',
+            400,
+            mimetype="application/json",
+        )
+    return Response(
+        render_template(
+            "message.html",
+            title="Security check failed",
+            text="Invalid or missing security token. Reload the page and try again.",
+        ),
+        400,
+    )
 
 
 def _login_page(chaos: Chaos, view: Callable[..., Any]) -> Callable[..., Any]:
@@ -90,6 +149,7 @@ def _login_page(chaos: Chaos, view: Callable[..., Any]) -> Callable[..., Any]:
         if user is None:
             return redirect(url_for("signin", expired=1 if expired else None), 303)
         return view(user=user, **kwargs)
+
     return wrapper
 
 
@@ -101,6 +161,7 @@ def _login_api(chaos: Chaos, view: Callable[..., Any]) -> Callable[..., Any]:
             message = "Your session has expired." if expired else "Please sign in."
             return jsonify(error=message, login="/signin?expired=1"), 401
         return view(user=user, **kwargs)
+
     return wrapper
 
 
@@ -160,31 +221,57 @@ def _api(app: Flask, chaos: Chaos, store: PoStore) -> None:
     @app.post(f"{api}/<po_number>/acknowledgements")
     @functools.partial(_login_api, chaos)
     def api_ack(user: str, po_number: str) -> Any:
-        return _posting(store, po_number, lambda body: store.acknowledge(
-            po_number, str(body.get("orderNumber") or ""),
-            _date(body.get("confirmedDate"), "confirmed date"), user))
+        return _posting(
+            store,
+            po_number,
+            lambda body: store.acknowledge(
+                po_number,
+                str(body.get("orderNumber") or ""),
+                _date(body.get("confirmedDate"), "confirmed date"),
+                user,
+            ),
+        )
 
     @app.post(f"{api}/<po_number>/ship-notices")
     @functools.partial(_login_api, chaos)
     def api_ship(user: str, po_number: str) -> Any:
-        return _posting(store, po_number, lambda body: store.ship_notice(
-            po_number, str(body.get("carrier") or ""),
-            str(body.get("trackingNumber") or ""),
-            _date(body.get("shipDate"), "ship date"), _quantities(body), user))
+        return _posting(
+            store,
+            po_number,
+            lambda body: store.ship_notice(
+                po_number,
+                str(body.get("carrier") or ""),
+                str(body.get("trackingNumber") or ""),
+                _date(body.get("shipDate"), "ship date"),
+                _quantities(body),
+                user,
+            ),
+        )
 
     @app.post(f"{api}/<po_number>/delay-notices")
     @functools.partial(_login_api, chaos)
     def api_delay(user: str, po_number: str) -> Any:
-        return _posting(store, po_number, lambda body: store.delay_notice(
-            po_number, _date(body.get("newDate"), "new delivery date"),
-            str(body.get("reason") or ""), user))
+        return _posting(
+            store,
+            po_number,
+            lambda body: store.delay_notice(
+                po_number,
+                _date(body.get("newDate"), "new delivery date"),
+                str(body.get("reason") or ""),
+                user,
+            ),
+        )
 
 
 MESSAGES = {
-    "acknowledgment": ("Order acknowledgment sent.",
-                       "This acknowledgment is already on file."),
-    "ship_notice": ("Ship notice sent.", "A ship notice with this tracking number is"
-                    " already on file."),
+    "acknowledgment": (
+        "Order acknowledgment sent.",
+        "This acknowledgment is already on file.",
+    ),
+    "ship_notice": (
+        "Ship notice sent.",
+        "A ship notice with this tracking number is already on file.",
+    ),
     "delay_notice": ("Delay notice sent.", "This delay notice is already on file."),
 }
 
@@ -233,9 +320,12 @@ def _quantities(body: dict[str, Any]) -> dict[int, Any]:
 
 def _summary(order: dict[str, Any]) -> dict[str, Any]:
     return {
-        "poNumber": order["po_number"], "poDate": order["po_date"],
-        "requestedDate": order["requested_date"], "status": order["status"],
-        "total": order["total"], "currency": order["currency"],
+        "poNumber": order["po_number"],
+        "poDate": order["po_date"],
+        "requestedDate": order["requested_date"],
+        "status": order["status"],
+        "total": order["total"],
+        "currency": order["currency"],
         "lineCount": len(order["lines"]),
         "skus": [line["sku"] for line in order["lines"]],
     }

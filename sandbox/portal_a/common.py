@@ -23,7 +23,7 @@ from flask import Blueprint, Flask, Response, abort, jsonify, request, session
 from markupsafe import Markup
 
 from sandbox.chaos import Chaos, skin_id
-from sandbox.portal_a.store import PoStore, PostingError
+from sandbox.portal_a.store import PostingError, PoStore
 
 log = logging.getLogger(__name__)
 

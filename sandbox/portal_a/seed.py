@@ -28,8 +28,15 @@ def catalogue(customer: str, size: int = 15) -> list[tuple[str, str, str, str]]:
     """(customer part, description, uom, price) of the customer's first cross-refs."""
     items = {item.item_no: item for item in erp_seed.items()}
     refs = erp_seed.xref_for(customer)[:size]
-    return [(r.customer_part, items[r.item_no].description, items[r.item_no].uom,
-             str(r.price)) for r in refs]
+    return [
+        (
+            r.customer_part,
+            items[r.item_no].description,
+            items[r.item_no].uom,
+            str(r.price),
+        )
+        for r in refs
+    ]
 
 
 def customer_facts(customer: str) -> tuple[str, str]:
@@ -42,13 +49,27 @@ def mirrored_erp_orders(customer: str, today: date, buyer: str) -> list[dict[str
     """The ERP seed's sales orders of `customer` as the customer's own POs."""
     ship_to, currency = customer_facts(customer)
     return [
-        {"po_number": so.customer_po, "customer": customer,
-         "po_date": so.po_date.isoformat(), "requested_date": so.requested_date.isoformat(),
-         "ship_to": ship_to, "buyer": buyer, "currency": currency,
-         "lines": [{"sku": line.customer_part, "description": line.description,
-                    "quantity": str(line.quantity), "uom": line.uom,
-                    "unit_price": str(line.unit_price)} for line in so.lines]}
-        for so in erp_seed.sales_orders(today) if so.customer_no == customer
+        {
+            "po_number": so.customer_po,
+            "customer": customer,
+            "po_date": so.po_date.isoformat(),
+            "requested_date": so.requested_date.isoformat(),
+            "ship_to": ship_to,
+            "buyer": buyer,
+            "currency": currency,
+            "lines": [
+                {
+                    "sku": line.customer_part,
+                    "description": line.description,
+                    "quantity": str(line.quantity),
+                    "uom": line.uom,
+                    "unit_price": str(line.unit_price),
+                }
+                for line in so.lines
+            ],
+        }
+        for so in erp_seed.sales_orders(today)
+        if so.customer_no == customer
     ]
 
 
@@ -62,21 +83,30 @@ def purchase_orders(today: date | None = None) -> list[dict[str, Any]]:
     for index in range(15):
         po_date = today - timedelta(days=28 - 2 * index)
         lines = [
-            {"sku": sku, "description": desc, "uom": uom, "unit_price": price,
-             "quantity": str(rng.choice(QUANTITIES))}
+            {
+                "sku": sku,
+                "description": desc,
+                "uom": uom,
+                "unit_price": price,
+                "quantity": str(rng.choice(QUANTITIES)),
+            }
             for sku, desc, uom, price in rng.sample(products, rng.randint(1, 4))
         ]
-        orders.append({
-            "po_number": f"NW-PO-{24001 + index}",
-            "customer": CUSTOMER,
-            "po_date": po_date.isoformat(),
-            "requested_date": (po_date + timedelta(days=rng.randint(14, 35))).isoformat(),
-            "ship_to": ship_to,
-            "buyer": rng.choice(BUYERS),
-            "currency": currency,
-            "lines": lines,
-            "history": _history(index, po_date, lines),
-        })
+        orders.append(
+            {
+                "po_number": f"NW-PO-{24001 + index}",
+                "customer": CUSTOMER,
+                "po_date": po_date.isoformat(),
+                "requested_date": (
+                    po_date + timedelta(days=rng.randint(14, 35))
+                ).isoformat(),
+                "ship_to": ship_to,
+                "buyer": rng.choice(BUYERS),
+                "currency": currency,
+                "lines": lines,
+                "history": _history(index, po_date, lines),
+            }
+        )
     return orders + mirrored_erp_orders(CUSTOMER, today, BUYERS[0])
 
 
@@ -84,15 +114,27 @@ def _history(index: int, po_date: date, lines: list[dict[str, Any]]) -> list[Any
     if index > 2:
         return []
     posted = f"{po_date + timedelta(days=1)}T09:15:00+00:00"
-    ack = ("acknowledgment",
-           {"order_number": f"SO-0990{index + 1:02d}",
-            "confirmed_date": (po_date + timedelta(days=10)).isoformat()}, posted)
+    ack = (
+        "acknowledgment",
+        {
+            "order_number": f"SO-0990{index + 1:02d}",
+            "confirmed_date": (po_date + timedelta(days=10)).isoformat(),
+        },
+        posted,
+    )
     if index != 0:
         return [ack]
-    ship = ("ship_notice",
-            {"carrier": "DHL Freight", "tracking_number": "JJD0099001234567",
-             "ship_date": (po_date + timedelta(days=9)).isoformat(),
-             "lines": [{"line": n, "quantity": str(Decimal(line["quantity"]))}
-                       for n, line in enumerate(lines, start=1)]},
-            f"{po_date + timedelta(days=9)}T14:40:00+00:00")
+    ship = (
+        "ship_notice",
+        {
+            "carrier": "DHL Freight",
+            "tracking_number": "JJD0099001234567",
+            "ship_date": (po_date + timedelta(days=9)).isoformat(),
+            "lines": [
+                {"line": n, "quantity": str(Decimal(line["quantity"]))}
+                for n, line in enumerate(lines, start=1)
+            ],
+        },
+        f"{po_date + timedelta(days=9)}T14:40:00+00:00",
+    )
     return [ack, ship]

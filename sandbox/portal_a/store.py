@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -79,7 +79,10 @@ class PoStore:
     """One portal's purchase orders in a SQLite file, seeded by `seed` on first use."""
 
     def __init__(
-        self, path: Path, customer: str, seed: Seed,
+        self,
+        path: Path,
+        customer: str,
+        seed: Seed,
         line_label: Callable[[int], str] = lambda n: f"Line {n}",
     ) -> None:
         self.path = path
@@ -89,7 +92,9 @@ class PoStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._db() as db:
             db.executescript(SCHEMA)
-            empty = db.execute("SELECT COUNT(*) FROM purchase_orders").fetchone()[0] == 0
+            empty = (
+                db.execute("SELECT COUNT(*) FROM purchase_orders").fetchone()[0] == 0
+            )
         if empty:
             self._load_seed()
 
@@ -139,7 +144,9 @@ class PoStore:
         }
         rows = [_line_row(po, n, line) for n, line in enumerate(lines, start=1)]
         with self._db() as db:
-            if db.execute("SELECT 1 FROM purchase_orders WHERE po_number=?", (po,)).fetchone():
+            if db.execute(
+                "SELECT 1 FROM purchase_orders WHERE po_number=?", (po,)
+            ).fetchone():
                 raise PostingError(f"Purchase order {po} already exists.", 409)
             db.execute(
                 "INSERT INTO purchase_orders VALUES (:po_number, :customer, :po_date,"
@@ -151,7 +158,9 @@ class PoStore:
 
     def numbers(self) -> list[str]:
         with self._db() as db:
-            rows = db.execute("SELECT po_number FROM purchase_orders ORDER BY po_number")
+            rows = db.execute(
+                "SELECT po_number FROM purchase_orders ORDER BY po_number"
+            )
             return [r[0] for r in rows]
 
     def list(self) -> list[dict[str, Any]]:
@@ -180,7 +189,9 @@ class PoStore:
 
     # -- postings ----------------------------------------------------------------
 
-    def acknowledge(self, po: str, order_number: str, confirmed: date, by: str) -> Posted:
+    def acknowledge(
+        self, po: str, order_number: str, confirmed: date, by: str
+    ) -> Posted:
         order = self.get(po)
         number = order_number.strip()
         if not number:
@@ -189,8 +200,13 @@ class PoStore:
         return self._post_once(order, ACK, fields, by)
 
     def ship_notice(
-        self, po: str, carrier: str, tracking: str, shipped: date,
-        quantities: dict[int, Decimal], by: str,
+        self,
+        po: str,
+        carrier: str,
+        tracking: str,
+        shipped: date,
+        quantities: dict[int, Decimal],
+        by: str,
     ) -> Posted:
         order = self.get(po)
         if not carrier.strip():
@@ -198,11 +214,18 @@ class PoStore:
         if not tracking.strip():
             raise PostingError("Enter the tracking number.")
         for comm in order["communications"]:
-            if comm["type"] == SHIP and comm["fields"]["tracking_number"] == tracking.strip():
+            if (
+                comm["type"] == SHIP
+                and comm["fields"]["tracking_number"] == tracking.strip()
+            ):
                 return Posted(True, comm)
         lines = _check_quantities(order, quantities, self.line_label)
-        fields = {"carrier": carrier.strip(), "tracking_number": tracking.strip(),
-                  "ship_date": shipped.isoformat(), "lines": lines}
+        fields = {
+            "carrier": carrier.strip(),
+            "tracking_number": tracking.strip(),
+            "ship_date": shipped.isoformat(),
+            "lines": lines,
+        }
         return Posted(False, self._insert(po, SHIP, fields, by))
 
     def delay_notice(
@@ -235,8 +258,13 @@ class PoStore:
                 (po, kind, posted_at, by, json.dumps(fields, sort_keys=True)),
             )
         log.info("portal %s: %s posted on %s", self.customer, kind, po)
-        return {"id": cur.lastrowid, "type": kind, "posted_at": posted_at, "by": by,
-                "fields": fields}
+        return {
+            "id": cur.lastrowid,
+            "type": kind,
+            "posted_at": posted_at,
+            "by": by,
+            "fields": fields,
+        }
 
 
 def _check_quantities(
@@ -252,7 +280,9 @@ def _check_quantities(
     for number, qty in sorted(quantities.items()):
         line = by_line[number]
         if qty < 0:
-            raise PostingError(f"{label(number)}: the shipped quantity cannot be negative.")
+            raise PostingError(
+                f"{label(number)}: the shipped quantity cannot be negative."
+            )
         if qty == 0:
             continue
         ordered = Decimal(line["quantity"])
@@ -273,8 +303,13 @@ def _assemble(
     head: sqlite3.Row, lines: list[sqlite3.Row], comms: list[sqlite3.Row]
 ) -> dict[str, Any]:
     communications = [
-        {"id": c["id"], "type": c["type"], "posted_at": c["posted_at"],
-         "by": c["posted_by"], "fields": json.loads(c["fields"])}
+        {
+            "id": c["id"],
+            "type": c["type"],
+            "posted_at": c["posted_at"],
+            "by": c["posted_by"],
+            "fields": json.loads(c["fields"]),
+        }
         for c in comms
     ]
     shipped: dict[int, Decimal] = {}
@@ -285,16 +320,27 @@ def _assemble(
                     item["quantity"]
                 )
     out_lines = [
-        {"line": r["line"], "sku": r["sku"], "description": r["description"],
-         "quantity": r["quantity"], "uom": r["uom"], "unit_price": r["unit_price"],
-         "shipped_quantity": fmt_qty(shipped.get(r["line"], Decimal(0)))}
+        {
+            "line": r["line"],
+            "sku": r["sku"],
+            "description": r["description"],
+            "quantity": r["quantity"],
+            "uom": r["uom"],
+            "unit_price": r["unit_price"],
+            "shipped_quantity": fmt_qty(shipped.get(r["line"], Decimal(0))),
+        }
         for r in lines
     ]
-    total = sum((Decimal(r["quantity"]) * Decimal(r["unit_price"]) for r in lines),
-                Decimal(0))
-    order = {key: head[key] for key in head.keys() if key != "created_at"}
-    order.update(lines=out_lines, communications=communications,
-                 total=str(total.quantize(Decimal("0.01"))))
+    total = sum(
+        (Decimal(r["quantity"]) * Decimal(r["unit_price"]) for r in lines), Decimal(0)
+    )
+    order = dict(head)
+    order.pop("created_at", None)
+    order.update(
+        lines=out_lines,
+        communications=communications,
+        total=str(total.quantize(Decimal("0.01"))),
+    )
     order["status"] = _status(out_lines, communications)
     return order
 
@@ -319,16 +365,25 @@ def _line_row(po: str, number: int, line: dict[str, Any]) -> tuple[Any, ...]:
     sku = str(line.get("sku") or "").strip()
     if not sku:
         raise PostingError(f"line {number}: sku is required.", 400)
-    return (po, number, sku, str(line.get("description") or ""), fmt_qty(qty),
-            str(line.get("uom") or "EA"), str(price.quantize(Decimal("0.01"))))
+    return (
+        po,
+        number,
+        sku,
+        str(line.get("description") or ""),
+        fmt_qty(qty),
+        str(line.get("uom") or "EA"),
+        str(price.quantize(Decimal("0.01"))),
+    )
 
 
 def _iso(raw: Any, what: str) -> str:
     try:
         return date.fromisoformat(str(raw)).isoformat()
     except ValueError:
-        raise PostingError(f"{what}: '{raw}' is not a date (YYYY-MM-DD).", 400) from None
+        raise PostingError(
+            f"{what}: '{raw}' is not a date (YYYY-MM-DD).", 400
+        ) from None
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()

@@ -22,7 +22,14 @@ from flask import Flask, Response, redirect, render_template, request, session
 from sandbox.chaos import Chaos, install_chaos
 from sandbox.credentials import PORTAL_B_CUSTOMER, PORTAL_B_USERS
 from sandbox.portal_a import common
-from sandbox.portal_a.store import ACK, DELAY, SHIP, PoStore, PostingError, parse_decimal
+from sandbox.portal_a.store import (
+    ACK,
+    DELAY,
+    SHIP,
+    PostingError,
+    PoStore,
+    parse_decimal,
+)
 from sandbox.portal_b import seed
 
 log = logging.getLogger(__name__)
@@ -30,18 +37,36 @@ log = logging.getLogger(__name__)
 COOKIE_NAME = "JSESSIONID"
 CSS = Path(__file__).with_name("vss.css")
 LOGON = "/vss/logon.do"
-STATUS_TEXT = {"open": "OPEN", "acknowledged": "ACKNOWLEDGED", "delayed": "DELAYED",
-               "partially_shipped": "PARTIALLY SHIPPED", "shipped": "SHIPPED"}
-TYPE_TEXT = {ACK: "ORDER ACKNOWLEDGMENT", SHIP: "ADVANCE SHIP NOTICE",
-             DELAY: "DELAY NOTIFICATION"}
-REASON_CODES = {"01": "Material shortage", "02": "Production delay",
-                "03": "Transport delay", "04": "Force majeure", "99": "Other"}
-SAVED = {ACK: "Order acknowledgment saved.", SHIP: "Advance ship notice saved.",
-         DELAY: "Delay notification saved."}
-ON_FILE = {ACK: "Acknowledgment already on file - no new document created.",
-           SHIP: "Ship notice with this tracking number already on file - no new"
-                 " document created.",
-           DELAY: "Delay notification already on file - no new document created."}
+STATUS_TEXT = {
+    "open": "OPEN",
+    "acknowledged": "ACKNOWLEDGED",
+    "delayed": "DELAYED",
+    "partially_shipped": "PARTIALLY SHIPPED",
+    "shipped": "SHIPPED",
+}
+TYPE_TEXT = {
+    ACK: "ORDER ACKNOWLEDGMENT",
+    SHIP: "ADVANCE SHIP NOTICE",
+    DELAY: "DELAY NOTIFICATION",
+}
+REASON_CODES = {
+    "01": "Material shortage",
+    "02": "Production delay",
+    "03": "Transport delay",
+    "04": "Force majeure",
+    "99": "Other",
+}
+SAVED = {
+    ACK: "Order acknowledgment saved.",
+    SHIP: "Advance ship notice saved.",
+    DELAY: "Delay notification saved.",
+}
+ON_FILE = {
+    ACK: "Acknowledgment already on file - no new document created.",
+    SHIP: "Ship notice with this tracking number already on file - no new"
+    " document created.",
+    DELAY: "Delay notification already on file - no new document created.",
+}
 
 
 def item_no(line: int) -> str:
@@ -63,9 +88,14 @@ def create_app(state_path: Path, chaos: Chaos, *, reset: bool = False) -> Flask:
 
     @app.context_processor
     def _globals() -> dict[str, Any]:
-        return {"skin_css": common.skinned_css(CSS, chaos), "status_text": STATUS_TEXT,
-                "type_text": TYPE_TEXT, "item_no": item_no, "details": details,
-                "reason_codes": REASON_CODES}
+        return {
+            "skin_css": common.skinned_css(CSS, chaos),
+            "status_text": STATUS_TEXT,
+            "type_text": TYPE_TEXT,
+            "item_no": item_no,
+            "details": details,
+            "reason_codes": REASON_CODES,
+        }
 
     _session_pages(app, chaos)
     _po_pages(app, chaos, store)
@@ -78,14 +108,23 @@ def reset_state(state_path: Path) -> None:
 
 
 def _store(state_path: Path) -> PoStore:
-    return PoStore(Path(state_path), PORTAL_B_CUSTOMER, seed.purchase_orders,
-                   line_label=lambda n: f"Item {item_no(n)}")
+    return PoStore(
+        Path(state_path),
+        PORTAL_B_CUSTOMER,
+        seed.purchase_orders,
+        line_label=lambda n: f"Item {item_no(n)}",
+    )
 
 
 def _bad_token() -> Response:
-    return Response(render_template(
-        "message.html", title="Request rejected",
-        error="Security token invalid or missing (VSS-0403). Please log on again."), 400)
+    return Response(
+        render_template(
+            "message.html",
+            title="Request rejected",
+            error="Security token invalid or missing (VSS-0403). Please log on again.",
+        ),
+        400,
+    )
 
 
 def us_date(iso: str) -> str:
@@ -104,13 +143,18 @@ def details(comm: dict[str, Any]) -> str:
     """One line describing a posted document, as the history table shows it."""
     f = comm["fields"]
     if comm["type"] == ACK:
-        return f"Sales order: {f['order_number']}; Confirmed date: " \
-               f"{us_date(f['confirmed_date'])}"
+        return (
+            f"Sales order: {f['order_number']}; Confirmed date: "
+            f"{us_date(f['confirmed_date'])}"
+        )
     if comm["type"] == SHIP:
-        quantities = ", ".join(f"{item_no(x['line'])}={qty(x['quantity'])}"
-                               for x in f["lines"])
-        return (f"Carrier: {f['carrier']}; Tracking no.: {f['tracking_number']}; "
-                f"Ship date: {us_date(f['ship_date'])}; Quantities: {quantities}")
+        quantities = ", ".join(
+            f"{item_no(x['line'])}={qty(x['quantity'])}" for x in f["lines"]
+        )
+        return (
+            f"Carrier: {f['carrier']}; Tracking no.: {f['tracking_number']}; "
+            f"Ship date: {us_date(f['ship_date'])}; Quantities: {quantities}"
+        )
     code = f.get("reason_code", "")
     reason = f"{code} {REASON_CODES.get(code, '')} - " if code else ""
     return f"New date: {us_date(f['new_date'])}; Reason: {reason}{f['reason']}"
@@ -123,6 +167,7 @@ def _logged_on(chaos: Chaos, view: Callable[..., Any]) -> Callable[..., Any]:
         if user is None:
             return redirect(LOGON + ("?reason=timeout" if expired else ""), 303)
         return view(user=user, **kwargs)
+
     return wrapper
 
 
@@ -177,9 +222,12 @@ def _po_pages(app: Flask, chaos: Chaos, store: PoStore) -> None:
     def po_search(user: str) -> str:
         number = request.args.get("PONUM", "").strip()
         status = request.args.get("STATUS", "ALL")
-        rows = [o for o in store.list()
-                if (not number or number in o["po_number"])
-                and status in ("ALL", o["status"])]
+        rows = [
+            o
+            for o in store.list()
+            if (not number or number in o["po_number"])
+            and status in ("ALL", o["status"])
+        ]
         return render_template("search.html", rows=rows, number=number, status=status)
 
     @app.get("/vss/poDetail.do")
@@ -191,19 +239,27 @@ def _po_pages(app: Flask, chaos: Chaos, store: PoStore) -> None:
         message = session.pop("vss_msg", None)
         return render_template("detail.html", order=order, message=message)
 
-    forms = {"/vss/poAck.do": ("ack.html", _post_ack),
-             "/vss/poAsn.do": ("asn.html", _post_asn),
-             "/vss/poDelay.do": ("delay.html", _post_delay)}
+    forms = {
+        "/vss/poAck.do": ("ack.html", _post_ack),
+        "/vss/poAsn.do": ("asn.html", _post_asn),
+        "/vss/poDelay.do": ("delay.html", _post_delay),
+    }
     for path, (template, post) in forms.items():
-        app.add_url_rule(path, template.split(".")[0], guard(
-            functools.partial(_posting_form, store, template, post)),
-            methods=["GET", "POST"])
+        app.add_url_rule(
+            path,
+            template.split(".")[0],
+            guard(functools.partial(_posting_form, store, template, post)),
+            methods=["GET", "POST"],
+        )
 
 
 def _not_found() -> tuple[str, int]:
     number = request.values.get("PONUM", "")
-    return render_template("message.html", title="Purchase order",
-                           error=f"Purchase order {number} was not found."), 404
+    return render_template(
+        "message.html",
+        title="Purchase order",
+        error=f"Purchase order {number} was not found.",
+    ), 404
 
 
 def _posting_form(
@@ -217,10 +273,13 @@ def _posting_form(
     try:
         posted = post(store, order["po_number"], request.form, user)
     except PostingError as exc:
-        return render_template(template, order=order, form=request.form,
-                               error=f"E: {exc.message}"), 422
+        return render_template(
+            template, order=order, form=request.form, error=f"E: {exc.message}"
+        ), 422
     kind = posted.communication["type"]
-    session["vss_msg"] = ("WARN", ON_FILE[kind]) if posted.duplicate else ("OK", SAVED[kind])
+    session["vss_msg"] = (
+        ("WARN", ON_FILE[kind]) if posted.duplicate else ("OK", SAVED[kind])
+    )
     return redirect(f"/vss/poDetail.do?PONUM={order['po_number']}", 303)
 
 
@@ -231,13 +290,18 @@ def _us(raw: str, what: str) -> date:
     try:
         return datetime.strptime(text, "%m/%d/%Y").date()
     except ValueError:
-        raise PostingError(f"{what.capitalize()} '{text}': use the format MM/DD/YYYY."
-                           ) from None
+        raise PostingError(
+            f"{what.capitalize()} '{text}': use the format MM/DD/YYYY."
+        ) from None
 
 
 def _post_ack(store: PoStore, po: str, form: Any, user: str) -> Any:
-    return store.acknowledge(po, form.get("SO_NUMBER", ""),
-                             _us(form.get("CONF_DATE", ""), "confirmed date"), user)
+    return store.acknowledge(
+        po,
+        form.get("SO_NUMBER", ""),
+        _us(form.get("CONF_DATE", ""), "confirmed date"),
+        user,
+    )
 
 
 def _post_asn(store: PoStore, po: str, form: Any, user: str) -> Any:
@@ -245,13 +309,24 @@ def _post_asn(store: PoStore, po: str, form: Any, user: str) -> Any:
     for line in store.get(po)["lines"]:
         raw = form.get(f"SHIPQTY_{item_no(line['line'])}", "")
         quantities[line["line"]] = parse_decimal(raw, f"Item {item_no(line['line'])}")
-    return store.ship_notice(po, form.get("CARRIER", ""), form.get("TRACKNO", ""),
-                             _us(form.get("SHIPDATE", ""), "ship date"), quantities, user)
+    return store.ship_notice(
+        po,
+        form.get("CARRIER", ""),
+        form.get("TRACKNO", ""),
+        _us(form.get("SHIPDATE", ""), "ship date"),
+        quantities,
+        user,
+    )
 
 
 def _post_delay(store: PoStore, po: str, form: Any, user: str) -> Any:
     code = form.get("REASON_CODE", "99")
     if code not in REASON_CODES:
         raise PostingError(f"Reason code {code} is not valid.")
-    return store.delay_notice(po, _us(form.get("NEWDATE", ""), "new delivery date"),
-                              form.get("REASON_TEXT", ""), user, reason_code=code)
+    return store.delay_notice(
+        po,
+        _us(form.get("NEWDATE", ""), "new delivery date"),
+        form.get("REASON_TEXT", ""),
+        user,
+        reason_code=code,
+    )

@@ -34,21 +34,30 @@ def purchase_orders(today: date | None = None) -> list[dict[str, Any]]:
         po_date = today - timedelta(days=30 - 2 * index)
         picks = rng.sample(products, rng.randint(1, 5))
         lines = [
-            {"sku": sku, "description": desc, "uom": uom, "unit_price": price,
-             "quantity": str(rng.choice(QUANTITIES))}
+            {
+                "sku": sku,
+                "description": desc,
+                "uom": uom,
+                "unit_price": price,
+                "quantity": str(rng.choice(QUANTITIES)),
+            }
             for sku, desc, uom, price in picks
         ]
-        orders.append({
-            "po_number": str(FIRST_PO + index),
-            "customer": CUSTOMER,
-            "po_date": po_date.isoformat(),
-            "requested_date": (po_date + timedelta(days=rng.randint(10, 40))).isoformat(),
-            "ship_to": ship_to,
-            "buyer": rng.choice(BUYERS),
-            "currency": currency,
-            "lines": lines,
-            "history": _history(index, po_date),
-        })
+        orders.append(
+            {
+                "po_number": str(FIRST_PO + index),
+                "customer": CUSTOMER,
+                "po_date": po_date.isoformat(),
+                "requested_date": (
+                    po_date + timedelta(days=rng.randint(10, 40))
+                ).isoformat(),
+                "ship_to": ship_to,
+                "buyer": rng.choice(BUYERS),
+                "currency": currency,
+                "lines": lines,
+                "history": _history(index, po_date),
+            }
+        )
     return orders + mirrored_erp_orders(CUSTOMER, today, BUYERS[0])
 
 
@@ -57,14 +66,25 @@ def _history(index: int, po_date: date) -> list[Any]:
         return []
     posted = f"{po_date + timedelta(days=2)}T15:05:00+00:00"
     history: list[Any] = [
-        ("acknowledgment",
-         {"order_number": f"SO-0980{index + 1:02d}",
-          "confirmed_date": (po_date + timedelta(days=14)).isoformat()}, posted)
+        (
+            "acknowledgment",
+            {
+                "order_number": f"SO-0980{index + 1:02d}",
+                "confirmed_date": (po_date + timedelta(days=14)).isoformat(),
+            },
+            posted,
+        )
     ]
     if index == 1:
-        history.append((
-            "delay_notice",
-            {"new_date": (po_date + timedelta(days=28)).isoformat(),
-             "reason": "Supplier of raw material delayed", "reason_code": "01"},
-            f"{po_date + timedelta(days=6)}T08:30:00+00:00"))
+        history.append(
+            (
+                "delay_notice",
+                {
+                    "new_date": (po_date + timedelta(days=28)).isoformat(),
+                    "reason": "Supplier of raw material delayed",
+                    "reason_code": "01",
+                },
+                f"{po_date + timedelta(days=6)}T08:30:00+00:00",
+            )
+        )
     return history

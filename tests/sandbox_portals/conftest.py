@@ -33,8 +33,9 @@ def _serve(module: Any, state: Path, users: dict[str, str]) -> Iterator[RunningP
     server = ServerThread(app, free_port()).start()
     user, password = next(iter(users.items()))
     try:
-        yield RunningPortal(server.url, chaos, app.extensions["portal_store"], user,
-                            password)
+        yield RunningPortal(
+            server.url, chaos, app.extensions["portal_store"], user, password
+        )
     finally:
         server.stop()
 

@@ -45,16 +45,26 @@ def po_mail(subject: str) -> EmailMessage:
     msg["To"] = "orders@supplier.example"
     msg["Subject"] = subject
     msg.set_content("Please find our purchase order attached.")
-    msg.add_attachment(b"%PDF-1.4 test", maintype="application", subtype="pdf",
-                       filename="NW-PO-24001.pdf")
+    msg.add_attachment(
+        b"%PDF-1.4 test",
+        maintype="application",
+        subtype="pdf",
+        filename="NW-PO-24001.pdf",
+    )
     return msg
 
 
 def test_deliver_appends_and_imapclient_reads_it_back(imap: ImapServer) -> None:
     raw = po_mail("Purchase order NW-PO-24001").as_bytes()
     deliver("127.0.0.1", imap.port, USER, PASSWORD, raw)
-    deliver("127.0.0.1", imap.port, USER, PASSWORD, po_mail("Old PO").as_bytes(),
-            folder="Archive")
+    deliver(
+        "127.0.0.1",
+        imap.port,
+        USER,
+        PASSWORD,
+        po_mail("Old PO").as_bytes(),
+        folder="Archive",
+    )
     with IMAPClient("127.0.0.1", port=imap.port, ssl=False) as client:
         client.login(USER, PASSWORD)
         assert client.folder_exists("Archive")
@@ -67,9 +77,11 @@ def test_deliver_appends_and_imapclient_reads_it_back(imap: ImapServer) -> None:
 
 
 def test_wrong_imap_password_is_refused(imap: ImapServer) -> None:
-    with IMAPClient("127.0.0.1", port=imap.port, ssl=False) as client:
-        with pytest.raises(LoginError):
-            client.login(USER, "wrong")
+    with (
+        IMAPClient("127.0.0.1", port=imap.port, ssl=False) as client,
+        pytest.raises(LoginError),
+    ):
+        client.login(USER, "wrong")
 
 
 def test_sink_keeps_mail_and_page_shows_it_inertly(
@@ -81,9 +93,12 @@ def test_sink_keeps_mail_and_page_shows_it_inertly(
     msg["To"] = "purchasing@northwind-retail.example"
     msg["Subject"] = HOSTILE
     msg.set_content("Your order SO-100031 has shipped with UPS 1Z999.")
-    msg.add_alternative("<p>Your order <b>SO-100031</b> has shipped.</p>"
-                        "<script>parent.document.title='owned'</script>"
-                        "<img src=x onerror=\"alert('html')\">", subtype="html")
+    msg.add_alternative(
+        "<p>Your order <b>SO-100031</b> has shipped.</p>"
+        "<script>parent.document.title='owned'</script>"
+        "<img src=x onerror=\"alert('html')\">",
+        subtype="html",
+    )
     with smtplib.SMTP("127.0.0.1", sink.port, timeout=10) as smtp:
         smtp.login("bot", "anything")
         smtp.send_message(msg)

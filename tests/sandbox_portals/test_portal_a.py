@@ -114,9 +114,9 @@ def test_acknowledgment_ship_and_delay_notices_are_listed(
         "Order acknowledgment sent."
     )
     ack = page.locator(detail["communication_of_type"].format(type="acknowledgment"))
-    expect(ack.locator(detail["communication_field"].format(field="orderNumber"))).to_contain_text(
-        "SO-100777"
-    )
+    expect(
+        ack.locator(detail["communication_field"].format(field="orderNumber"))
+    ).to_contain_text("SO-100777")
     expect(page.locator(detail["status"])).to_have_text("Acknowledged")
 
     lines = portal_a.store.get(po)["lines"]
@@ -133,21 +133,33 @@ def test_acknowledgment_ship_and_delay_notices_are_listed(
     page.fill(qty.format(line=1), lines[0]["quantity"])
     page.click(SEL["ship_modal"]["submit"])
     expect(page.locator(SEL["ship_modal"]["dialog"])).to_be_hidden()
-    expect(page.locator(detail["line_row_by_no"].format(line=1))
-           .locator(detail["line_shipped"])).to_have_text(lines[0]["quantity"])
+    expect(
+        page.locator(detail["line_row_by_no"].format(line=1)).locator(
+            detail["line_shipped"]
+        )
+    ).to_have_text(lines[0]["quantity"])
 
     page.click(detail["delay_notice_button"])
     page.fill(SEL["delay_modal"]["new_date"], "2027-01-15")
     page.fill(SEL["delay_modal"]["reason"], "Port strike in Hamburg")
     page.click(SEL["delay_modal"]["submit"])
-    expect(page.locator(detail["communication_of_type"].format(type="delay_notice"))
-           ).to_contain_text("Port strike in Hamburg")
+    expect(
+        page.locator(detail["communication_of_type"].format(type="delay_notice"))
+    ).to_contain_text("Port strike in Hamburg")
     expect(page.locator(comms)).to_have_count(3)
-    page.screenshot(path=screenshots_dir / "portal-a-communications.png", full_page=True)
+    page.screenshot(
+        path=screenshots_dir / "portal-a-communications.png", full_page=True
+    )
 
     posted = portal_a.store.get(po)["communications"]
-    assert [c["type"] for c in posted] == ["acknowledgment", "ship_notice", "delay_notice"]
-    assert posted[1]["fields"]["lines"] == [{"line": 1, "quantity": lines[0]["quantity"]}]
+    assert [c["type"] for c in posted] == [
+        "acknowledgment",
+        "ship_notice",
+        "delay_notice",
+    ]
+    assert posted[1]["fields"]["lines"] == [
+        {"line": 1, "quantity": lines[0]["quantity"]}
+    ]
 
 
 def test_identical_acknowledgment_is_not_stored_twice(
@@ -175,7 +187,9 @@ def test_unknown_po_is_reported(page: Page, portal_a: RunningPortal) -> None:
     answer = page.request.post(
         portal_a.url + "/api/v1/purchase-orders/NW-PO-99999/acknowledgements",
         data={"orderNumber": "SO-1", "confirmedDate": "2026-12-01"},
-        headers={"X-CSRF-Token": page.get_attribute("meta[name=csrf-token]", "content")},
+        headers={
+            "X-CSRF-Token": page.get_attribute("meta[name=csrf-token]", "content")
+        },
     )
     assert answer.status == 404
     assert answer.json()["error"] == "Purchase order NW-PO-99999 was not found."

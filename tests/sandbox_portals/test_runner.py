@@ -28,10 +28,20 @@ from sandbox.server import STATE_FILES, erp_available
 from tests.support.sandbox import RunningSandbox, free_ports, sandbox_fixture
 
 ROOT = Path(__file__).resolve().parents[2]
-NEW_PO = {"po_number": "NW-PO-77001", "po_date": "2026-12-01",
-          "requested_date": "2026-12-20",
-          "lines": [{"sku": "NW-1", "description": "Test", "quantity": "3",
-                     "uom": "EA", "unit_price": "1.50"}]}
+NEW_PO = {
+    "po_number": "NW-PO-77001",
+    "po_date": "2026-12-01",
+    "requested_date": "2026-12-20",
+    "lines": [
+        {
+            "sku": "NW-1",
+            "description": "Test",
+            "quantity": "3",
+            "uom": "EA",
+            "unit_price": "1.50",
+        }
+    ],
+}
 
 
 sandbox = sandbox_fixture(scope="module")
@@ -81,8 +91,9 @@ def test_admin_api_creates_a_po_and_reset_restores_the_seed(
     created = sandbox.create_portal_po("portal_a", NEW_PO)
     assert created["status"] == "open" and created["total"] == "4.50"
     assert sandbox.portal_po("portal_a", "NW-PO-77001")["lines"][0]["quantity"] == "3"
-    request = urllib.request.Request(sandbox.urls["portal_a"] + "/admin/api/reset",
-                                     method="POST")
+    request = urllib.request.Request(
+        sandbox.urls["portal_a"] + "/admin/api/reset", method="POST"
+    )
     urllib.request.urlopen(request, timeout=10).close()
     with pytest.raises(urllib.error.HTTPError) as gone:
         sandbox.portal_po("portal_a", "NW-PO-77001")
@@ -91,7 +102,7 @@ def test_admin_api_creates_a_po_and_reset_restores_the_seed(
 
 def test_cli_reset_restores_portals_and_clears_sent_mail(tmp_path: Path) -> None:
     state = tmp_path / "state"
-    store = PoStore(state / STATE_FILES["portal_b"], "C1002", lambda: [])
+    store = PoStore(state / STATE_FILES["portal_b"], "C1002", list)
     store.create({**NEW_PO, "po_number": "4599000001"})
     result = CliRunner().invoke(main, ["sandbox", "reset", "--state-dir", str(state)])
     assert result.exit_code == 0, result.output
@@ -110,23 +121,40 @@ def test_taken_port_is_named_with_its_flag(tmp_path: Path) -> None:
             args += [f"--{name.replace('_', '-')}-port", str(port)]
         result = CliRunner().invoke(main, args)
     assert result.exit_code == 2
-    assert (f"port {ports['portal_b']} for the customer portal B is already in use; "
-            "choose another with --portal-b-port") in result.output
+    assert (
+        f"port {ports['portal_b']} for the customer portal B is already in use; "
+        "choose another with --portal-b-port"
+    ) in result.output
 
 
 def test_sandbox_up_runs_until_sigint_and_leaves_nothing(tmp_path: Path) -> None:
     ports = free_ports()
-    args = [sys.executable, "-m", "bots", "sandbox", "up", "--chaos", "notice",
-            "--state-dir", str(tmp_path / "state")]
+    args = [
+        sys.executable,
+        "-m",
+        "bots",
+        "sandbox",
+        "up",
+        "--chaos",
+        "notice",
+        "--state-dir",
+        str(tmp_path / "state"),
+    ]
     for name, port in ports.items():
         args += [f"--{name.replace('_', '-')}-port", str(port)]
     env = {**os.environ, "O2C_HOME": str(tmp_path)}
-    process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
     try:
         first = "erp" if erp_available() else "portal_a"
-        _wait_for(lambda: port_open("127.0.0.1", ports["imap"])
-                  and port_open("127.0.0.1", ports[first]), process)
+        _wait_for(
+            lambda: (
+                port_open("127.0.0.1", ports["imap"])
+                and port_open("127.0.0.1", ports[first])
+            ),
+            process,
+        )
         children = _children(process.pid)
         if erp_available():
             status, body = get(f"http://127.0.0.1:{ports['erp']}/login")
@@ -166,4 +194,6 @@ def test_admin_list_is_json(sandbox: RunningSandbox) -> None:
     orders = json.loads(body)
     assert status == 200 and orders[0]["po_number"] == "4500012345"
     assert {c["type"] for o in orders for c in o["communications"]} >= {
-        "acknowledgment", "delay_notice"}
+        "acknowledgment",
+        "delay_notice",
+    }

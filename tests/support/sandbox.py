@@ -77,8 +77,9 @@ class RunningSandbox:
     def sent_mail(self, to: str = "") -> list[dict[str, Any]]:
         """The SMTP sink's messages (newest first), each with headers, text and html."""
         listed = _get_json(f"{self.urls['mail_web']}/api/messages?to={to}")
-        return [_get_json(f"{self.urls['mail_web']}/api/messages/{m['id']}")
-                for m in listed]
+        return [
+            _get_json(f"{self.urls['mail_web']}/api/messages/{m['id']}") for m in listed
+        ]
 
     def portal_po(self, portal: str, po_number: str) -> dict[str, Any]:
         """A portal PO with everything posted to it (admin API)."""
@@ -88,7 +89,8 @@ class RunningSandbox:
         """Add a PO to a portal (admin API), e.g. one matching a PO mail."""
         request = urllib.request.Request(
             f"{self.urls[portal]}/admin/api/purchase-orders",
-            data=json.dumps(po).encode(), headers={"Content-Type": "application/json"},
+            data=json.dumps(po).encode(),
+            headers={"Content-Type": "application/json"},
         )
         with urllib.request.urlopen(request, timeout=10) as answer:
             return json.load(answer)
