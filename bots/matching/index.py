@@ -23,7 +23,11 @@ MIN_TRUNCATED_NAME = 12
 
 def cents(amount: Decimal) -> int:
     """Money as whole cents, for fast exact arithmetic."""
-    return int((amount * 100).to_integral_value(rounding=ROUND_HALF_UP))
+    scaled = amount * 100
+    whole = int(scaled)
+    if whole == scaled:
+        return whole
+    return int(scaled.to_integral_value(rounding=ROUND_HALF_UP))
 
 
 def money(value: int) -> Decimal:

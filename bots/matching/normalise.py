@@ -50,6 +50,7 @@ _AMOUNTS_AND_DATES = re.compile(
     r"|\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2})(?![\w.,]*\d)"
 )
 OCR_FOLD = str.maketrans("OILSB", "01158")
+_ONLY_DIGITS = str.maketrans("", "", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 MIN_KEY_LENGTH = 4
 MIN_KEY_DIGITS = 3
 MAX_NGRAM = 5
@@ -121,7 +122,7 @@ def invoice_key(text: str) -> str:
     raw = _PREFIX.sub("", raw)
     raw = _SUFFIX.sub("", raw)
     key = raw.translate(OCR_FOLD).lstrip("0")
-    if len(key) < MIN_KEY_LENGTH or sum(c.isdigit() for c in key) < MIN_KEY_DIGITS:
+    if len(key) < MIN_KEY_LENGTH or len(key.translate(_ONLY_DIGITS)) < MIN_KEY_DIGITS:
         return ""
     return key
 
@@ -143,11 +144,14 @@ def candidate_keys(text: str) -> dict[str, bool]:
     masked = _AMOUNTS_AND_DATES.sub(" | ", text)
     tokens = [t.upper() for t in text_tokens(masked)]
     keys: dict[str, bool] = {}
+    digits = [not token.isalpha() for token in tokens]
     for start in range(len(tokens)):
         joined = ""
-        for token in tokens[start : start + MAX_NGRAM]:
+        seen_digit = False
+        for offset, token in enumerate(tokens[start : start + MAX_NGRAM]):
             joined += token
-            if not any(c.isdigit() for c in joined):
+            seen_digit = seen_digit or digits[start + offset]
+            if not seen_digit:
                 continue
             key = invoice_key(joined)
             if key:

@@ -374,21 +374,37 @@ def application(
 
 
 def subset_sums(values: list[Decimal], target: Decimal, max_size: int = 4) -> int:
-    """How many sets of up to `max_size` values add up to `target` (brute force)."""
+    """How many sets of up to four values add up to `target`.
+
+    Counted by index pairs: a set i<j<k<l is its first pair plus its last pair.
+    """
     usable = [v for v in values if 0 < v <= target]
-    count = 0
-    for size in range(1, max_size + 1):
-        for combo in combinations(usable, size):
-            if sum(combo) == target:
-                count += 1
+    count = sum(1 for v in usable if v == target)
+    pairs: dict[Decimal, list[tuple[int, int]]] = {}
+    for i, j in combinations(range(len(usable)), 2):
+        total = usable[i] + usable[j]
+        if total <= target:
+            pairs.setdefault(total, []).append((i, j))
+    if max_size >= 2:
+        count += len(pairs.get(target, []))
+    if max_size >= 3:
+        for k, value in enumerate(usable):
+            count += sum(1 for i, _ in pairs.get(target - value, []) if i > k)
+    if max_size >= 4:
+        for total, firsts in pairs.items():
+            seconds = pairs.get(target - total, [])
+            for _, j in firsts:
+                count += sum(1 for k, _ in seconds if k > j)
     return count
 
 
-def write_corpus(corpus: Corpus, out: Path) -> dict[str, list[str]]:
+def write_corpus(
+    corpus: Corpus, out: Path, open_items_format: str | None = None
+) -> dict[str, list[str]]:
     """Write every file of `corpus` into `out`; return the file names by role."""
     out.mkdir(parents=True, exist_ok=True)
     mix = MIXES[corpus.mix]
-    items_name = f"open_items.{mix['open_items']}"
+    items_name = f"open_items.{open_items_format or mix['open_items']}"
     write_open_items(out / items_name, [_item_row(i) for i in corpus.invoices])
     camt = [p for p in corpus.payments if p.channel == "camt"]
     bai2 = [p for p in corpus.payments if p.channel == "bai2"]
