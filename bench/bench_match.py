@@ -22,10 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bots.documents.bank import read_open_items, read_payments  # noqa: E402
-from bots.matching import match_payments  # noqa: E402
-from tests.matching.evaluate import score  # noqa: E402
-from tests.matching.make_corpus import generate, write_corpus  # noqa: E402
+from bots.documents.bank import read_open_items, read_payments
+from bots.matching import match_payments
+from tests.matching.evaluate import score
+from tests.matching.make_corpus import generate, write_corpus
 
 DEFAULT_SIZES = "1000x10000,10000x100000"
 
