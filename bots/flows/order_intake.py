@@ -110,7 +110,11 @@ class OrderIntakeBot(Bot):
             cursor.uidvalidity, cursor.last_uid = uidvalidity, fetched.ref.uid
             if not ctx.dry_run:
                 save_cursor(self.settings, mailbox, cursor)
-        self.file_settled_mail(ctx)
+        try:
+            self.file_settled_mail(ctx)
+        except WorkItemError as exc:  # the items found still count; filed later
+            log.warning("filing settled mail failed: %s", exc.message)
+            self._close_mailbox()
 
     def _items_of(self, ctx: RunContext, fetched: FetchedMail) -> list[NewItem]:
         items = items_for_mail(fetched, self.settings)
@@ -149,8 +153,14 @@ class OrderIntakeBot(Bot):
             yield from items_for_mail(fetched, self.settings)
 
     def _refetch(self, ref: MailRef) -> FetchedMail | None:
+        """The mail again, if it is still where it was (same UIDVALIDITY, UID and
+        Message-ID)."""
         for fetched in self.mailbox.new_mail(ref.uid - 1):
-            if fetched.ref.uid == ref.uid:
+            same = (fetched.ref.uidvalidity, fetched.ref.uid) == (
+                ref.uidvalidity,
+                ref.uid,
+            )
+            if same and fetched.ref.message_id == ref.message_id:
                 return fetched
             break
         return None
