@@ -10,14 +10,17 @@ text part, and shows the HTML part only inside a sandboxed iframe under a strict
 
 from __future__ import annotations
 
+import ctypes
 import email
 import email.policy
 import logging
 import re
+import signal
 import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import warnings
 from collections.abc import Iterator
@@ -68,6 +71,15 @@ def deliver(
     return int(found[1]) if found else None
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to end the child when the thread that started it ends (no orphans
+    even if the sandbox is killed hard); elsewhere a no-op."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)
+    except (OSError, AttributeError):
+        return
+
+
 class ImapServer:
     """pymap's in-memory IMAP server for one user, as a child process on loopback."""
 
@@ -95,8 +107,14 @@ class ImapServer:
         ]
         self._log_path.parent.mkdir(parents=True, exist_ok=True)
         with self._log_path.open("ab") as out:
+            # Only from the main thread: the signal follows the starting thread's end.
+            main = threading.current_thread() is threading.main_thread()
             self._process = subprocess.Popen(
-                command, stdout=out, stderr=out, stdin=subprocess.DEVNULL
+                command,
+                stdout=out,
+                stderr=out,
+                stdin=subprocess.DEVNULL,
+                preexec_fn=_die_with_parent if main else None,  # noqa: PLW1509
             )
         deadline = time.monotonic() + timeout
         while not port_open("127.0.0.1", self.port):
