@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import secrets
 import shutil
 import subprocess
 from dataclasses import dataclass, field
@@ -79,11 +80,13 @@ def render_pdf_page(path: Path, page: int, cache_dir: Path) -> Path | None:
     if target.exists():
         return target
     folder.mkdir(parents=True, exist_ok=True)
+    # A name of its own per request, so two requests for one page never collide.
+    stem = f"tmp-{page}-{secrets.token_hex(4)}"
     if shutil.which("pdftoppm"):
-        _render_with_poppler(path, page, folder / f"tmp-{page}")
+        _render_with_poppler(path, page, folder / stem)
     else:
-        _render_with_pdfplumber(path, page, folder / f"tmp-{page}.png")
-    produced = _first_match(folder, f"tmp-{page}")
+        _render_with_pdfplumber(path, page, folder / f"{stem}.png")
+    produced = _first_match(folder, stem)
     if produced is None:
         return None
     produced.replace(target)

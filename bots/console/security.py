@@ -25,6 +25,8 @@ from flask import Flask, Response, abort, g, redirect, request, session, url_for
 log = logging.getLogger(__name__)
 
 ROLES = ("viewer", "operator", "admin")
+WINDOW = 900  # failed sign-ins older than this (seconds) no longer count
+MAX_TRACKED = 10_000
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 PUBLIC_ENDPOINTS = ("auth.login", "static")
 CSP = (
@@ -112,7 +114,9 @@ class Throttle:
         """Record a failure; the lockout in seconds it caused (0 if none)."""
         now = time.monotonic()
         with self._lock:
-            recent = [t for t in self._failures.get(key, []) if now - t < 900]
+            if len(self._failures) > MAX_TRACKED:
+                self._forget_stale(now)
+            recent = [t for t in self._failures.get(key, []) if now - t < WINDOW]
             recent.append(now)
             self._failures[key] = recent
             if len(recent) >= self.limit:
@@ -120,6 +124,14 @@ class Throttle:
                 self._locked_until[key] = now + self.lockout_seconds
                 return self.lockout_seconds
         return 0
+
+    def _forget_stale(self, now: float) -> None:
+        for known, times in list(self._failures.items()):
+            if not times or now - times[-1] >= WINDOW:
+                del self._failures[known]
+        for known, until in list(self._locked_until.items()):
+            if until <= now:
+                del self._locked_until[known]
 
     def succeeded(self, key: tuple[str, str]) -> None:
         with self._lock:

@@ -38,6 +38,7 @@ def test_exception_with_its_evidence(
     page = signed_in("oscar")
     page.screenshot(path=screenshots_dir / "console-overview.png", full_page=True)
     assert int(page.inner_text("#stat-exceptions")) >= 1
+    assert page.locator("svg.chart rect.bar").count() >= 1
     page.click("nav >> text=Exceptions")
     row = page.locator(f"tr[data-item-id='{item_id}']")
     assert "Item A-999 is not in the ERP's item list" in row.inner_text()

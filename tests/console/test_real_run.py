@@ -40,9 +40,9 @@ def run_in_thread(intake: IntakeWorld) -> RunSummary:
 
 
 def test_operator_fixes_a_real_exception_and_the_bot_finishes_it(
-    world: IntakeWorld,
+    world: IntakeWorld,  # noqa: F811 (the fixture)
     browser: Any,
-    screenshots_dir: Any,  # noqa: F811
+    screenshots_dir: Any,
 ) -> None:
     spec = mails.po_spec("C1001", "NW-CONSOLE-1", n_lines=2)
     right_part = spec.lines[0].customer_part

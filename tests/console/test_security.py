@@ -109,6 +109,9 @@ def test_every_change_needs_the_csrf_token(console: Console) -> None:
         assert request(console, "POST", path, {}, cookie).status == 403, path
         wrong = {"csrf_token": token[:-2] + "xx"}
         assert request(console, "POST", path, wrong, cookie).status == 403, path
+    # Signing in needs the token of the login page too.
+    body = {"username": "ada", "password": PASSWORDS["ada"]}
+    assert request(console, "POST", "/login", body).status == 403
     # The same session with its token is let through (here: a bad bot name).
     response = request(
         console, "POST", "/launch", {"csrf_token": token, "bot": "nope"}, cookie
