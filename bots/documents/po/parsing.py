@@ -104,8 +104,11 @@ def detect_number_format(texts: Iterable[str]) -> str:
         votes[SPACE] += len(_SPACE_AMOUNT.findall(text))
         votes[EU] += len(_EU_AMOUNT.findall(text))
         votes[US] += len(_US_AMOUNT.findall(text))
+    # a grouped Swiss or spaced amount also counts as a shorter US or EU one
     if votes[SPACE] and votes[SPACE] >= votes[EU] - votes[SPACE]:
         return SPACE
+    if votes[SWISS] and votes[SWISS] >= votes[US] - votes[SWISS]:
+        return SWISS
     best = max(votes, key=lambda key: votes[key])
     return best if votes[best] else US
 

@@ -120,16 +120,16 @@ def write_json(path: Path, data: dict) -> None:
     )
 
 
-def main() -> None:
-    OUT.mkdir(exist_ok=True)
+def main(out: Path = OUT) -> None:
+    out.mkdir(exist_ok=True)
     for spec in layouts.SPECS:
         po = build_po(spec)
-        render_pdf(spec, po, OUT / f"{spec.name}.pdf")
-        write_json(OUT / f"{spec.name}.json", expected_json(po, spec.template))
-    for path, po in write_spreadsheets(OUT):
+        render_pdf(spec, po, out / f"{spec.name}.pdf")
+        write_json(out / f"{spec.name}.json", expected_json(po, spec.template))
+    for path, po in write_spreadsheets(out):
         write_json(path.with_suffix(".json"), expected_json(po, None))
-    write_bad_files(OUT / "bad", build_po(layouts.SPECS[0]))
-    print(f"corpus written to {OUT}")
+    write_bad_files(out / "bad", build_po(layouts.SPECS[0]))
+    print(f"corpus written to {out}")
 
 
 if __name__ == "__main__":
