@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +16,7 @@ from bots.adapters.mail import FILED_FLAG, Mailbox, MailCursor
 from bots.config import ImapSettings
 from bots.errors import ConfigError, SystemUnavailable
 from sandbox.webserver import free_port
+from tests.conftest import need_service
 from tests.support.dovecot import DovecotServer, ImapAccount, running_dovecot
 
 pytestmark = pytest.mark.imap
@@ -29,9 +33,8 @@ def mail(number: int, size: int = 0) -> bytes:
 
 
 def settings_for(account: ImapAccount, **changes: object) -> ImapSettings:
-    return ImapSettings(
-        host=account.host, port=account.port, username=account.username, **changes
-    )
+    values = {"host": account.host, "port": account.port, "username": account.username}
+    return ImapSettings(**{**values, **changes})
 
 
 @pytest.fixture(scope="module")
@@ -173,3 +176,39 @@ def test_wait_for_mail_returns_when_mail_arrives(
     deliverer.join()
     assert mailbox.wait_for_mail(since_uid=0, timeout_seconds=10) is True
     assert mailbox.wait_for_mail(since_uid=1, timeout_seconds=0.2) is False
+
+
+@pytest.fixture
+def certificate(tmp_path: Path) -> Path:
+    """A self-signed certificate for 127.0.0.1 (key beside it)."""
+    need_service(
+        "openssl", shutil.which("openssl") is not None, "apt-get install openssl"
+    )
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-keyout", str(tmp_path / "key.pem"), "-out", str(tmp_path / "cert.pem"),
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return tmp_path / "cert.pem"
+
+
+def test_tls_and_starttls_verify_the_server_certificate(
+    certificate: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    imaps = free_port()
+    extra = (
+        f"ssl = yes\nssl_cert = <{certificate}\n"
+        f"ssl_key = <{certificate.with_name('key.pem')}\n"
+        f"service imap-login {{\n  inet_listener imaps {{\n    port = {imaps}\n  }}\n}}\n"
+    )
+    with running_dovecot(extra=extra) as server:
+        account = server.add_account()
+        tls = settings_for(account, security="tls", port=imaps)
+        with pytest.raises(SystemUnavailable, match="certificate verify failed"):
+            Mailbox(tls, account.password).open()
+        monkeypatch.setenv("SSL_CERT_FILE", str(certificate))  # trust it
+        for settings in (tls, settings_for(account, security="starttls")):
+            with Mailbox(settings, account.password) as box:
+                assert box.select() > 0
+                assert box.client._imap.sock.version().startswith("TLS")
