@@ -68,7 +68,11 @@ class Payment:
 
 @dataclass(frozen=True)
 class OpenItem:
-    """One open invoice of a customer, as the ERP's open-items export lists it."""
+    """One open invoice of a customer, as the ERP's open-items export lists it.
+
+    `dispute` is set when the export marks the invoice as disputed (column
+    `dispute`, any non-empty value).
+    """
 
     invoice_number: str
     customer_id: str
@@ -78,3 +82,4 @@ class OpenItem:
     currency: str
     amount: Decimal
     open_amount: Decimal
+    dispute: bool = False

@@ -47,6 +47,8 @@ OPEN_ITEM_SYNONYMS = {
     "balance": "open_amount",
     "outstanding": "open_amount",
     "amount_open": "open_amount",
+    "dispute": "dispute",
+    "disputed": "dispute",
 }
 OPEN_ITEM_REQUIRED = {"invoice_number", "customer_id", "currency", "open_amount"}
 
@@ -84,6 +86,7 @@ def _item(row: Row, source: str, number: int) -> OpenItem:
         if amount
         else open_amount,
         open_amount=open_amount,
+        dispute=_text(row, "dispute").lower() not in ("", "0", "no", "false", "n"),
     )
 
 

@@ -209,3 +209,40 @@ def test_open_items_with_a_bad_amount_names_the_row(tmp_path: Path) -> None:
     with pytest.raises(DocumentError) as caught:
         read_open_items(path)
     assert "row 3" in caught.value.message
+
+
+def test_pdf_advice_without_a_ruled_table_is_read_from_its_text(tmp_path: Path) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "plain.pdf"
+    page = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    lines = [
+        "Remittance advice",
+        "Payment reference: PAY-55",
+        "Paid by: Acme Inc.",
+        "Value date: 2026-11-20",
+        "Currency: USD",
+        "Total paid: 1,200.00",
+        "Invoice Amount Discount Deduction Code",
+        "RE-1001 1,000.00 0.00 25.00 PRICE",
+        "RE-1002 200.00",
+    ]
+    for number, text in enumerate(lines):
+        page.drawString(72, 780 - 18 * number, text)
+    page.save()
+    [payment] = read_payments(path)
+    assert (payment.payment_id, payment.payer, payment.currency) == (
+        "PAY-55",
+        "Acme Inc.",
+        "USD",
+    )
+    assert payment.amount == Decimal("1200.00")
+    assert payment.value_date == date(2026, 11, 20)
+    assert [
+        (x.invoice_number, x.amount_paid, x.deduction, x.deduction_code)
+        for x in payment.advice_lines
+    ] == [
+        ("RE-1001", Decimal("1000.00"), Decimal("25.00"), "PRICE"),
+        ("RE-1002", Decimal("200.00"), Decimal(0), ""),
+    ]
