@@ -48,6 +48,7 @@ SCRIPT_NAMES = (
     "comm-type",
     "comm-date",
     "comm-field",
+    "comm-value",
     "comm-fields",
     "toast",
     "toast-success",

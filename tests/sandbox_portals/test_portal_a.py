@@ -118,6 +118,8 @@ def test_acknowledgment_ship_and_delay_notices_are_listed(
         ack.locator(detail["communication_field"].format(field="orderNumber"))
     ).to_contain_text("SO-100777")
     expect(page.locator(detail["status"])).to_have_text("Acknowledged")
+    value = ack.locator(detail["communication_value"].format(field="confirmedDate"))
+    expect(value).to_have_text("2026-12-22")
 
     lines = portal_a.store.get(po)["lines"]
     page.click(detail["ship_notice_button"])
@@ -142,6 +144,7 @@ def test_acknowledgment_ship_and_delay_notices_are_listed(
     page.click(detail["delay_notice_button"])
     page.fill(SEL["delay_modal"]["new_date"], "2027-01-15")
     page.fill(SEL["delay_modal"]["reason"], "Port strike in Hamburg")
+    page.screenshot(path=screenshots_dir / "portal-a-delay-modal.png")
     page.click(SEL["delay_modal"]["submit"])
     expect(
         page.locator(detail["communication_of_type"].format(type="delay_notice"))
@@ -247,3 +250,20 @@ def test_skin_2_renames_the_ids(
     expect(table.locator("tr." + skin_id(skinned, "po-row"))).to_have_count(10)
     expect(page.locator(SEL["orders"]["row"])).to_have_count(0)
     page.screenshot(path=screenshots_dir / "portal-a-skin2.png")
+
+
+def test_posting_after_the_session_expired_goes_to_sign_in_and_saves_nothing(
+    page: Page, portal_a: RunningPortal, screenshots_dir: Path
+) -> None:
+    sign_in(page, portal_a)
+    open_po(page, "NW-PO-24009")
+    page.click(SEL["order_detail"]["acknowledge_button"])
+    page.fill(SEL["ack_modal"]["order_number"], "SO-100779")
+    page.fill(SEL["ack_modal"]["confirmed_date"], "2026-12-24")
+    portal_a.chaos.update(session_ttl_seconds=1)
+    time.sleep(1.3)
+    page.click(SEL["ack_modal"]["submit"])
+    page.wait_for_url("**/signin?expired=1")
+    expect(page.locator(SEL["signin"]["expired_notice"])).to_be_visible()
+    page.screenshot(path=screenshots_dir / "portal-a-signin-expired.png")
+    assert portal_a.store.get("NW-PO-24009")["communications"] == []

@@ -100,6 +100,8 @@ def test_acknowledgment_ship_and_delay_notices_are_listed(
     page.screenshot(path=screenshots_dir / "portal-b-detail.png", full_page=True)
 
     frame.click(detail["acknowledgment_link"])
+    expect(frame.locator(SEL["acknowledgment"]["form"])).to_be_visible()
+    page.screenshot(path=screenshots_dir / "portal-b-ack.png", full_page=True)
     frame.fill(SEL["acknowledgment"]["order_number"], "SO-100888")
     frame.fill(SEL["acknowledgment"]["confirmed_date"], "2026-12-22")
     frame.click(SEL["acknowledgment"]["submit"])
@@ -114,6 +116,8 @@ def test_acknowledgment_ship_and_delay_notices_are_listed(
 
     lines = portal_b.store.get(po)["lines"]
     frame.click(detail["ship_notice_link"])
+    expect(frame.locator(SEL["ship_notice"]["form"])).to_be_visible()
+    page.screenshot(path=screenshots_dir / "portal-b-asn.png", full_page=True)
     frame.fill(SEL["ship_notice"]["carrier"], "FedEx Freight")
     frame.fill(SEL["ship_notice"]["tracking_number"], "PRO-778812")
     frame.fill(SEL["ship_notice"]["ship_date"], "12/20/2026")

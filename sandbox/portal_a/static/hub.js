@@ -205,7 +205,7 @@
           var field = el("span", "comm-field");
           field.setAttribute("data-field", key);
           field.appendChild(el("b", null, (LABELS[key] || key) + ": "));
-          field.appendChild(document.createTextNode(value));
+          field.appendChild(el("span", "comm-value", value));
           fields.appendChild(field);
         });
         item.appendChild(fields);
