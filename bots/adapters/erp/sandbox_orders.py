@@ -90,13 +90,13 @@ def _refuse_duplicate(ui: Screens, customer_no: str, customer_po: str) -> None:
 
 def _add_line(ui: Screens, number: int, line: OrderLine) -> None:
     step, screen = "order_lines", "order_lines"
-    before = ui.locator(screen, "line_row").count()
     ui.fill(screen, "item_no", line.item_no, step)
     ui.fill(screen, "quantity", _plain(line.quantity), step)
     price = "" if line.unit_price is None else _plain(line.unit_price)
     ui.fill(screen, "unit_price", price, step)
     ui.press(screen, "add", step)
-    errors = ui.errors(screen, "error")
+    counts, texts = ui.probe(screen, counts=["form", "line_row"], texts=["error"])
+    errors = [e for e in texts["error"] if e]
     if errors:
         raise BusinessError(
             "erp_rejected",
@@ -105,11 +105,13 @@ def _add_line(ui: Screens, number: int, line: OrderLine) -> None:
             step=step,
             details={"line": number, "item_no": line.item_no, "erp_messages": errors},
         )
-    ui.require(screen, "form", step)
-    if ui.locator(screen, "line_row").count() != before + 1:
+    if not counts["form"]:
+        ui.require(screen, "form", step)
+    if counts["line_row"] != number:
         raise ui.failure(
             "unexpected_screen",
-            f"line {number} (item {line.item_no}) did not appear on the draft",
+            f"line {number} (item {line.item_no}) did not appear on the draft "
+            f"({counts['line_row']} lines shown)",
             step,
         )
 

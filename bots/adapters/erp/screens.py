@@ -28,6 +28,16 @@ log = logging.getLogger(__name__)
 # How long a loaded server-rendered page may take to show an element.
 PRESENCE_TIMEOUT_MS = 1500
 
+PROBE_JS = """([counts, texts]) => {
+  const out = {counts: {}, texts: {}};
+  for (const [name, selector] of Object.entries(counts))
+    out.counts[name] = document.querySelectorAll(selector).length;
+  for (const [name, selector] of Object.entries(texts))
+    out.texts[name] = Array.from(document.querySelectorAll(selector),
+                                 e => e.textContent.trim());
+  return out;
+}"""
+
 READ_TABLE_JS = """(rows, cells) => rows.map(row => {
   const out = {};
   for (const [field, selector] of Object.entries(cells)) {
@@ -222,10 +232,25 @@ class Screens:
 
     def press(self, screen: str, element: str, step: str) -> None:
         """Click a button or link that loads the next page (found by its selector)."""
-        found = self.locator(screen, element).first
-        if not found.count():
+        self._status = None
+        try:
+            with self.page.expect_navigation(wait_until="load"):
+                self.locator(screen, element).first.click(
+                    timeout=2 * PRESENCE_TIMEOUT_MS
+                )
+        except PlaywrightError as exc:
             self.require(screen, element, step)
-        self.click_through(found, step)
+            raise self.browser_failure(exc, step) from exc
+        self.after_navigation(step)
+
+    def probe(
+        self, screen: str, counts: Iterable[str] = (), texts: Iterable[str] = ()
+    ) -> tuple[dict[str, int], dict[str, list[str]]]:
+        """How many elements match, and their texts, in one browser call."""
+        count_sel = {name: self.sel.get(screen, name) for name in counts}
+        text_sel = {name: self.sel.get(screen, name) for name in texts}
+        found = self.page.evaluate(PROBE_JS, [count_sel, text_sel])
+        return found["counts"], found["texts"]
 
     def errors(self, screen: str = "common", element: str = "error") -> list[str]:
         """The error messages shown on the page (deduplicated, in order)."""
