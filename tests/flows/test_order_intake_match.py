@@ -43,19 +43,19 @@ def po(**fields: object) -> PurchaseOrder:
         OrderLine(2, "NW-2", quantity=Decimal(3), unit_price=Decimal("100.00"),
                   discount_percent=Decimal(5)),
     ]  # fmt: skip
-    values = dict(
-        source="po.pdf",
-        po_number="4711",
-        order_date=date(2026, 12, 1),
-        currency="EUR",
-        buyer=Party("Northwind Retail GmbH"),
-        lines=lines,
-    )
+    values: dict[str, object] = {
+        "source": "po.pdf",
+        "po_number": "4711",
+        "order_date": date(2026, 12, 1),
+        "currency": "EUR",
+        "buyer": Party("Northwind Retail GmbH"),
+        "lines": lines,
+    }
     values.update(fields)
     return PurchaseOrder(**values)  # type: ignore[arg-type]
 
 
-def catalogue(price_1: str = "10.00", price_2: str = "95.00"):  # noqa: ANN201
+def catalogue(price_1: str = "10.00", price_2: str = "95.00"):
     items = {
         "NW-1": ItemRef("ITM-1001", "Bolt", "EA", Decimal(price_1), "NW-1"),
         "NW-2": ItemRef("ITM-1002", "Nut", "BOX", Decimal(price_2), "NW-2"),
@@ -121,11 +121,11 @@ def test_prices_are_compared_net_of_discount_within_tolerance() -> None:
     order = po()
     lines = match.map_lines(order, NORTHWIND, catalogue())
     assert [line.net_price for line in lines] == [Decimal("10.00"), Decimal("95.00")]
-    match.check_prices(order, NORTHWIND, lines, Decimal("2"))
+    match.check_prices(order, NORTHWIND, lines, Decimal(2))
     lines = match.map_lines(order, NORTHWIND, catalogue(price_1="9.70"))
-    match.check_prices(order, NORTHWIND, lines, Decimal("5"))
+    match.check_prices(order, NORTHWIND, lines, Decimal(5))
     with pytest.raises(BusinessError) as caught:
-        match.check_prices(order, NORTHWIND, lines, Decimal("2"))
+        match.check_prices(order, NORTHWIND, lines, Decimal(2))
     assert caught.value.code == "price_mismatch"
     [off] = caught.value.details["lines"]
     assert (off["customer_sku"], off["deviation_percent"]) == ("NW-1", "3.09")
@@ -135,7 +135,7 @@ def test_another_currency_is_a_price_mismatch() -> None:
     order = po(currency="USD")
     lines = match.map_lines(order, NORTHWIND, catalogue())
     with pytest.raises(BusinessError, match="in USD but C1001 is billed in EUR"):
-        match.check_prices(order, NORTHWIND, lines, Decimal("2"))
+        match.check_prices(order, NORTHWIND, lines, Decimal(2))
 
 
 def test_entry_uses_our_items_the_best_ship_to_and_the_earliest_date() -> None:
@@ -161,7 +161,7 @@ def test_an_existing_order_is_compared_line_by_line() -> None:
     entry = match.build_entry(order, NORTHWIND, match.map_lines(
         order, NORTHWIND, catalogue()))  # fmt: skip
     lines = [OrderStatusLine(1, "ITM-1002", "Nut", Decimal("3.000")),
-             OrderStatusLine(2, "ITM-1001", "Bolt", Decimal("10"))]  # fmt: skip
+             OrderStatusLine(2, "ITM-1001", "Bolt", Decimal(10))]  # fmt: skip
     same = OrderStatus("SO-100031", "C1001", "4711", "open", lines=lines)
     assert match.order_differences(entry, same) == []
     other = replace(same, lines=[lines[0], replace(lines[1], quantity=Decimal(12))])
