@@ -16,8 +16,8 @@ from bots.matching.rules import (
     Decision,
     Evidence,
     Proposal,
-    _fmt,
     describe,
+    fmt_cents,
     interpretations,
 )
 from bots.matching.subset import MAX_ITEMS
@@ -164,12 +164,12 @@ def _nearest(
         number = ledger.item(position).invoice_number
         if open_amount >= amount:
             allocation = Allocation(position, amount)
-            reason = f"short payment of {number}? {_fmt(open_amount - amount)} would stay open"
+            reason = f"short payment of {number}? {fmt_cents(open_amount - amount)} would stay open"
             unapplied = 0
         else:
             allocation = ledger.full(position)
             unapplied = amount - open_amount
-            reason = f"{number} in full, {_fmt(unapplied)} unapplied"
+            reason = f"{number} in full, {fmt_cents(unapplied)} unapplied"
         closeness = 1 - min(abs(open_amount - amount) / max(amount, 1), 1)
         proposals.append(
             Proposal(

@@ -16,8 +16,8 @@ from bots.matching.rules import (
     Decision,
     Evidence,
     Proposal,
-    _fmt,
     describe,
+    fmt_cents,
     interpretations,
 )
 
@@ -179,7 +179,7 @@ def _single_mismatch(
         )
     if amount < open_amount:
         allocation = Allocation(position, amount)
-        rest = _fmt(open_amount - amount)
+        rest = fmt_cents(open_amount - amount)
         reasons = [f"short payment of invoice {number}: {rest} stays open"]
         status = MATCHED if confirmed else PARTIALLY_MATCHED
         return Decision(
@@ -187,7 +187,9 @@ def _single_mismatch(
         )
     allocation = ledger.full(position)
     extra = amount - open_amount
-    reasons = [f"overpayment: invoice {number} paid in full, {_fmt(extra)} unapplied"]
+    reasons = [
+        f"overpayment: invoice {number} paid in full, {fmt_cents(extra)} unapplied"
+    ]
     return Decision(
         PARTIALLY_MATCHED,
         allocations=[allocation],
@@ -205,7 +207,9 @@ def _several_mismatch(ledger: Ledger, evidence: Evidence, own: list[int]) -> Dec
     if evidence.amount > total:
         allocations = [ledger.full(p) for p in own]
         extra = evidence.amount - total
-        reasons = [f"overpayment: named invoices paid in full, {_fmt(extra)} unapplied"]
+        reasons = [
+            f"overpayment: named invoices paid in full, {fmt_cents(extra)} unapplied"
+        ]
         return Decision(
             PARTIALLY_MATCHED,
             allocations=allocations,
@@ -215,7 +219,7 @@ def _several_mismatch(ledger: Ledger, evidence: Evidence, own: list[int]) -> Dec
         )
     allocations = _oldest_first(ledger, own, evidence.amount)
     reason = (
-        f"short payment of {len(own)} named invoices (open {_fmt(total)}): "
+        f"short payment of {len(own)} named invoices (open {fmt_cents(total)}): "
         "the split needs a person; proposed oldest first"
     )
     reasons = [reason]

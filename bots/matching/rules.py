@@ -69,7 +69,7 @@ class Decision:
     candidates: list[Proposal] = field(default_factory=list)
 
 
-def _fmt(value: int) -> str:
+def fmt_cents(value: int) -> str:
     return str(money(value))
 
 
@@ -106,11 +106,11 @@ def interpretations(
 def describe(ledger: Ledger, allocations: list[Allocation]) -> str:
     parts = []
     for a in allocations:
-        text = f"{ledger.item(a.position).invoice_number} {_fmt(a.cash)}"
+        text = f"{ledger.item(a.position).invoice_number} {fmt_cents(a.cash)}"
         if a.discount:
-            text += f" (discount {_fmt(a.discount)})"
+            text += f" (discount {fmt_cents(a.discount)})"
         if a.deduction:
-            text += f" (deduction {_fmt(a.deduction)} {a.code})".replace(" )", ")")
+            text += f" (deduction {fmt_cents(a.deduction)} {a.code})".replace(" )", ")")
         parts.append(text)
     return ", ".join(parts)
 
@@ -133,7 +133,7 @@ def decide_advice(ledger: Ledger, evidence: Evidence) -> Decision:
     paid = sum(a.cash for a in allocations)
     if not problems and paid != evidence.amount:
         problems.append(
-            f"advice lines add up to {_fmt(paid)}, the payment is {payment.amount}"
+            f"advice lines add up to {fmt_cents(paid)}, the payment is {payment.amount}"
         )
     customer = min(customers) if len(customers) == 1 else resolved
     described = describe(ledger, allocations)
@@ -174,7 +174,7 @@ def _advice_allocations(
         if closing[position] > ledger.remaining[position]:
             problems.append(
                 f"advice line {line.invoice_number} closes more than its open amount "
-                f"{_fmt(ledger.remaining[position])}"
+                f"{fmt_cents(ledger.remaining[position])}"
             )
         if allocation.discount and not ledger.discount_allowed(
             position, evidence.paid_on
