@@ -28,8 +28,16 @@ from bots.runtime.kv import kv_items, kv_put
 
 log = logging.getLogger(__name__)
 SENT = "payment-reminders:sent"
-COLUMNS = ("invoice_number", "customer_id", "customer_name", "invoice_date",
-           "due_date", "currency", "amount", "open_amount")
+COLUMNS = (
+    "invoice_number",
+    "customer_id",
+    "customer_name",
+    "invoice_date",
+    "due_date",
+    "currency",
+    "amount",
+    "open_amount",
+)
 
 
 def read_reminder_invoices(path: Path) -> list[ReminderInvoice]:
@@ -38,8 +46,11 @@ def read_reminder_invoices(path: Path) -> list[ReminderInvoice]:
     try:
         rows = book.worksheets[0].iter_rows(values_only=True)
         header = [str(h or "").strip().lower() for h in next(rows)]
-        index = {name: header.index(name) for name in COLUMNS + ("dispute",)
-                 if name in header}
+        index = {
+            name: header.index(name)
+            for name in COLUMNS + ("dispute",)
+            if name in header
+        }
         found = []
         for row in rows:
             if not row or row[index["invoice_number"]] in (None, ""):
@@ -53,7 +64,9 @@ def read_reminder_invoices(path: Path) -> list[ReminderInvoice]:
 def _invoice(row: tuple[Any, ...], index: dict[str, int]) -> ReminderInvoice:
     def day(name: str) -> date:
         value = row[index[name]]
-        return value.date() if hasattr(value, "date") else date.fromisoformat(str(value))
+        return (
+            value.date() if hasattr(value, "date") else date.fromisoformat(str(value))
+        )
 
     def money(name: str) -> Decimal:
         return Decimal(str(row[index[name]])).quantize(Decimal("0.01"))
@@ -63,10 +76,13 @@ def _invoice(row: tuple[Any, ...], index: dict[str, int]) -> ReminderInvoice:
         invoice_number=str(row[index["invoice_number"]]),
         customer_id=str(row[index["customer_id"]]),
         customer_name=str(row[index["customer_name"]]),
-        invoice_date=day("invoice_date"), due_date=day("due_date"),
-        currency=str(row[index["currency"]]), amount=money("amount"),
+        invoice_date=day("invoice_date"),
+        due_date=day("due_date"),
+        currency=str(row[index["currency"]]),
+        amount=money("amount"),
         open_amount=money("open_amount"),
-        dispute=str(dispute or "").strip().upper() in ("D", "Y", "YES", "TRUE", "1"))
+        dispute=str(dispute or "").strip().upper() in ("D", "Y", "YES", "TRUE", "1"),
+    )
 
 
 class PaymentRemindersBot(Bot):
@@ -94,7 +110,9 @@ class PaymentRemindersBot(Bot):
     def _refresh(self) -> list[ReminderInvoice]:
         assert self.erp is not None
         with tempfile.TemporaryDirectory() as folder:
-            invoices = read_reminder_invoices(self.erp.download_open_items(Path(folder)))
+            invoices = read_reminder_invoices(
+                self.erp.download_open_items(Path(folder))
+            )
         self.open_items = {i.invoice_number: i for i in invoices}
         return invoices
 
@@ -103,43 +121,78 @@ class PaymentRemindersBot(Bot):
         sent = {tuple(key.split("|", 1)) for key in kv_items(self.settings, SENT)}
         today = date.today()
         batches = plan_reminders(invoices, today, self.settings.reminders.levels, sent)
-        log.info("%d open items: %d reminder mails planned", len(invoices), len(batches))
+        log.info(
+            "%d open items: %d reminder mails planned", len(invoices), len(batches)
+        )
         for batch in batches:
             yield NewItem(
                 reference=f"{batch.reference}",
-                payload={"customer_no": batch.customer_id, "level": batch.level.name,
-                         "invoices": [i.invoice_number for i in batch.invoices]})
+                payload={
+                    "customer_no": batch.customer_id,
+                    "level": batch.level.name,
+                    "invoices": [i.invoice_number for i in batch.invoices],
+                },
+            )
 
     def process(self, ctx: RunContext, item: WorkItem) -> dict[str, Any]:
         assert self.erp is not None and self.mailer is not None
         payload = item.payload
-        level = next((lv for lv in self.settings.reminders.levels
-                      if lv.name == payload["level"]), None)
+        level = next(
+            (
+                lv
+                for lv in self.settings.reminders.levels
+                if lv.name == payload["level"]
+            ),
+            None,
+        )
         if level is None:
-            return {"skipped": f"the level '{payload['level']}' is no longer configured"}
-        still = [self.open_items[n] for n in payload["invoices"]
-                 if n in self.open_items and self.open_items[n].open_amount > 0
-                 and not self.open_items[n].dispute]
+            return {
+                "skipped": f"the level '{payload['level']}' is no longer configured"
+            }
+        still = [
+            self.open_items[n]
+            for n in payload["invoices"]
+            if n in self.open_items
+            and self.open_items[n].open_amount > 0
+            and not self.open_items[n].dispute
+        ]
         if not still:
             return {"skipped": "every invoice was paid or disputed since"}
         ctx.record_step(f"reminder {level.name} to {payload['customer_no']}")
         customer = self.erp.get_customer(payload["customer_no"])
         total = sum((i.open_amount for i in still), Decimal("0"))
-        context = {"level": level, "invoices": [vars(i) for i in still], "total": total,
-                   "currency": still[0].currency}
+        context = {
+            "level": level,
+            "invoices": [vars(i) for i in still],
+            "total": total,
+            "currency": still[0].currency,
+        }
         result = send_customer_mail(
-            self.settings, self.mailer, reference=item.reference, kind=level.template,
-            customer=customer, roles=self.settings.comms.reminder_roles,
-            context=context, dry_run=ctx.dry_run)
+            self.settings,
+            self.mailer,
+            reference=item.reference,
+            kind=level.template,
+            customer=customer,
+            roles=self.settings.comms.reminder_roles,
+            context=context,
+            dry_run=ctx.dry_run,
+        )
         if not ctx.dry_run:
             for invoice in still:
-                kv_put(self.settings, SENT, f"{invoice.invoice_number}|{level.name}",
-                       item.reference)
+                kv_put(
+                    self.settings,
+                    SENT,
+                    f"{invoice.invoice_number}|{level.name}",
+                    item.reference,
+                )
         return {**result, "invoices": [i.invoice_number for i in still]}
 
-    def capture_evidence(self, ctx: RunContext, item: WorkItem,
-                         error: BaseException) -> None:
+    def capture_evidence(
+        self, ctx: RunContext, item: WorkItem, error: BaseException
+    ) -> None:
         if self.erp is None:
             return
-        for path in self.erp.capture_evidence(ctx.run_dir / "evidence", f"item-{item.id}"):
+        for path in self.erp.capture_evidence(
+            ctx.run_dir / "evidence", f"item-{item.id}"
+        ):
             ctx.add_evidence(path.name, path.read_bytes())

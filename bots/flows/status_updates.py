@@ -62,17 +62,27 @@ class StatusUpdatesBot(Bot):
     def find_work(self, ctx: RunContext) -> Iterator[NewItem]:
         assert self.erp is not None
         orders = self.erp.order_statuses()
-        portals = {customer: c.portal for customer, c in self.settings.customers.items()
-                   if c.portal}
+        portals = {
+            customer: c.portal
+            for customer, c in self.settings.customers.items()
+            if c.portal
+        }
         told = set(kv_items(self.settings, TOLD))
         plan = plan_notices(orders, portals, self.settings.comms.crisis_threshold, told)
-        log.info("%d orders read: %d portal postings and %d mails planned", len(orders),
-                 len(plan.portal), len(plan.mail))
+        log.info(
+            "%d orders read: %d portal postings and %d mails planned",
+            len(orders),
+            len(plan.portal),
+            len(plan.mail),
+        )
         for message in plan.all():
             if ctx.dry_run:
                 log.warning("dry run: would %s", describe(message.payload))
-            yield NewItem(reference=message.reference, payload=message.payload,
-                          priority=message.priority)
+            yield NewItem(
+                reference=message.reference,
+                payload=message.payload,
+                priority=message.priority,
+            )
 
     # Processing
     def process(self, ctx: RunContext, item: WorkItem) -> dict[str, Any]:
@@ -99,7 +109,8 @@ class StatusUpdatesBot(Bot):
                 "po_not_on_portal",
                 f"the portal {name} has no purchase order {po_number} (our order "
                 f"{order['so_number']}); check the PO number with the customer",
-                step="find PO")
+                step="find PO",
+            )
         expected = _expected_fields(kind, order)
         if po.has(kind, **expected):
             log.info("%s already shows the %s for %s", name, kind, po_number)
@@ -108,21 +119,33 @@ class StatusUpdatesBot(Bot):
             return {"dry_run": True, "would_post": kind, "portal": name, **expected}
         ctx.record_step(f"post {kind} for {po_number} on {name}")
         result = self._send_posting(portal, po, kind, order)
-        return {"posted": result.created, "portal": name, "kind": kind,
-                "portal_message": result.message}
+        return {
+            "posted": result.created,
+            "portal": name,
+            "kind": kind,
+            "portal_message": result.message,
+        }
 
-    def _send_posting(self, portal: PortalAdapter, po: PortalPO, kind: str,
-                      order: dict[str, Any]) -> Any:
+    def _send_posting(
+        self, portal: PortalAdapter, po: PortalPO, kind: str, order: dict[str, Any]
+    ) -> Any:
         if kind == ACK:
-            return portal.post_acknowledgment(po.po_number, order["so_number"],
-                                              _ack_date(order))
+            return portal.post_acknowledgment(
+                po.po_number, order["so_number"], _ack_date(order)
+            )
         if kind == SHIP:
             return portal.post_ship_notice(
-                po.po_number, order.get("carrier") or "", order.get("tracking") or "",
-                date.fromisoformat(order["ship_date"]), self._shipped(order["so_number"]))
+                po.po_number,
+                order.get("carrier") or "",
+                order.get("tracking") or "",
+                date.fromisoformat(order["ship_date"]),
+                self._shipped(order["so_number"]),
+            )
         return portal.post_delay_notice(
-            po.po_number, date.fromisoformat(order["backorder_date"]),
-            order.get("reason") or "Delivery delayed")
+            po.po_number,
+            date.fromisoformat(order["backorder_date"]),
+            order.get("reason") or "Delivery delayed",
+        )
 
     def _shipped(self, so_number: str) -> dict[str, Decimal]:
         assert self.erp is not None
@@ -132,7 +155,8 @@ class StatusUpdatesBot(Bot):
             if line.customer_part:
                 shipped = line.shipped_quantity
                 quantities[line.customer_part] = (
-                    line.quantity if shipped is None else shipped)
+                    line.quantity if shipped is None else shipped
+                )
         return quantities
 
     def _mail(self, ctx: RunContext, item: WorkItem) -> dict[str, Any]:
@@ -142,23 +166,35 @@ class StatusUpdatesBot(Bot):
         self.current = None
         customer = self.erp.get_customer(payload["customer_no"])
         orders = payload["orders"]
-        context = {"order": orders[0], "orders": orders,
-                   "message": self.settings.comms.crisis_message}
+        context = {
+            "order": orders[0],
+            "orders": orders,
+            "message": self.settings.comms.crisis_message,
+        }
         result = send_customer_mail(
-            self.settings, self.mailer, reference=item.reference, kind=payload["kind"],
-            customer=customer, roles=self.settings.comms.order_roles, context=context,
-            dry_run=ctx.dry_run)
+            self.settings,
+            self.mailer,
+            reference=item.reference,
+            kind=payload["kind"],
+            customer=customer,
+            roles=self.settings.comms.order_roles,
+            context=context,
+            dry_run=ctx.dry_run,
+        )
         if not ctx.dry_run:
             for key in payload.get("covers", []):
                 kv_put(self.settings, TOLD, key, item.reference)
         return result
 
-    def capture_evidence(self, ctx: RunContext, item: WorkItem,
-                         error: BaseException) -> None:
+    def capture_evidence(
+        self, ctx: RunContext, item: WorkItem, error: BaseException
+    ) -> None:
         target = self.current or self.erp
         if target is None:
             return
-        for path in target.capture_evidence(ctx.run_dir / "evidence", f"item-{item.id}"):
+        for path in target.capture_evidence(
+            ctx.run_dir / "evidence", f"item-{item.id}"
+        ):
             ctx.add_evidence(path.name, path.read_bytes())
 
 
@@ -175,9 +211,11 @@ def _ack_date(order: dict[str, Any]) -> date:
     for key in ("confirmed_date", "backorder_date", "ship_date"):
         if order.get(key):
             return date.fromisoformat(order[key])
-    raise BusinessError("no_confirmed_date",
-                        f"order {order['so_number']} has no confirmed date in the ERP",
-                        step="acknowledge")
+    raise BusinessError(
+        "no_confirmed_date",
+        f"order {order['so_number']} has no confirmed date in the ERP",
+        step="acknowledge",
+    )
 
 
 def _expected_fields(kind: str, order: dict[str, Any]) -> dict[str, str]:
