@@ -30,12 +30,11 @@ def decide_references(ledger: Ledger, evidence: Evidence) -> Decision:
         return Decision(UNMATCHED, evidence.payer.resolved, reasons=notes)
     customer, own, confirmed, problem = _customer(ledger, evidence, live)
     if customer is None:
-        proposals = [_proposal(ledger, live, evidence.amount, 0.3, [problem])]
         return Decision(
             UNMATCHED,
             evidence.payer.resolved,
             reasons=[*notes, problem],
-            candidates=[p for p in proposals if p.customer_id],
+            candidates=_proposals_per_customer(ledger, live, evidence.amount, problem),
         )
     numbers = ledger.numbers(own)
     notes.append(f"remittance names invoice(s) {numbers} of customer {customer}")
@@ -262,10 +261,20 @@ def _ambiguous(
     return Decision(UNMATCHED, confidence=0.3, reasons=[reason], candidates=proposals)
 
 
-def _proposal(
-    ledger: Ledger, positions: list[int], amount: int, score: float, reasons: list[str]
-) -> Proposal:
-    allocations = _oldest_first(ledger, positions, amount)
-    customer = ledger.item(positions[0]).customer_id if positions else ""
-    unapplied = amount - sum(a.cash for a in allocations)
-    return Proposal(customer, allocations, unapplied, score, reasons)
+def _proposals_per_customer(
+    ledger: Ledger, positions: list[int], amount: int, problem: str
+) -> list[Proposal]:
+    """One proposal per customer whose invoices the remittance names."""
+    by_customer: dict[str, list[int]] = {}
+    for position in positions:
+        by_customer.setdefault(ledger.item(position).customer_id, []).append(position)
+    proposals = []
+    for customer, own in sorted(by_customer.items()):
+        allocations = _oldest_first(ledger, own, amount)
+        unapplied = amount - sum(a.cash for a in allocations)
+        exact = 0.1 if unapplied == 0 else 0.0
+        reason = f"invoices {ledger.numbers(own)} of customer {customer}"
+        proposals.append(
+            Proposal(customer, allocations, unapplied, 0.3 + exact, [reason, problem])
+        )
+    return proposals

@@ -20,7 +20,7 @@ from bots.matching.by_reference import decide_references
 from bots.matching.index import OpenItemIndex, PayerMatch, cents, money
 from bots.matching.ledger import Ledger, MatchPolicy
 from bots.matching.memory import MatchMemory, apply_patterns
-from bots.matching.normalise import candidate_keys, invoice_key
+from bots.matching.normalise import candidate_keys, structured_key
 from bots.matching.result import (
     MATCHED,
     PARTIALLY_MATCHED,
@@ -110,7 +110,7 @@ def _evidence(ledger: Ledger, memory: MatchMemory, payment: Payment) -> Evidence
     evidence = Evidence(payment, cents(payment.amount), payer)
     found: dict[int, None] = {}
     for reference in payment.structured_references:
-        for position in index.by_key.get(invoice_key(reference), ()):
+        for position in index.by_key.get(structured_key(reference), ()):
             found[position] = None
             evidence.strong.add(position)
     for key, strong in candidate_keys(payment.remittance_text).items():
@@ -118,11 +118,14 @@ def _evidence(ledger: Ledger, memory: MatchMemory, payment: Payment) -> Evidence
             found[position] = None
             if strong:
                 evidence.strong.add(position)
-    if not found and payer.resolved and memory.patterns_for(payer.resolved):
-        for position in _learned_references(ledger, memory, payment, payer.resolved):
+    customer = payer.resolved
+    own = any(index.items[p].customer_id == customer for p in found)
+    if customer and not own and memory.patterns_for(customer):
+        learned = _learned_references(ledger, memory, payment, customer)
+        for position in learned:
             found[position] = None
             evidence.strong.add(position)
-        if found:
+        if learned:
             evidence.notes.append("invoice reference found by a learned pattern")
     evidence.references = list(found)
     return evidence

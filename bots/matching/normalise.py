@@ -44,6 +44,7 @@ _WORDS = "|".join(REFERENCE_WORDS)
 _PREFIX = re.compile(rf"^(?:(?:{_WORDS})+)(?=[0-9OILSB]*[0-9])")
 _SUFFIX = re.compile(rf"(?<=[0-9])(?:{_WORDS})+$")
 _NON_ALNUM = re.compile(r"[^A-Z0-9]+")
+_CREDITOR_REFERENCE = re.compile(r"^RF\d\d[A-Z0-9]")
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
 _AMOUNTS_AND_DATES = re.compile(
     r"(?<![\w.,])(?:\d{1,3}(?:[.,' ]\d{3})*[.,]\d{2}"
@@ -125,6 +126,15 @@ def invoice_key(text: str) -> str:
     if len(key) < MIN_KEY_LENGTH or len(key.translate(_ONLY_DIGITS)) < MIN_KEY_DIGITS:
         return ""
     return key
+
+
+def structured_key(reference: str) -> str:
+    """The key of a structured reference; an ISO 11649 `RFnn` creditor-reference
+    prefix is dropped first (`RF18 INV 2026 000102` -> `2026000102`)."""
+    compact = _NON_ALNUM.sub("", reference.upper())
+    if _CREDITOR_REFERENCE.match(compact):
+        compact = compact[4:]
+    return invoice_key(compact)
 
 
 def text_tokens(text: str) -> list[str]:

@@ -251,3 +251,10 @@ def test_json_has_the_documented_shape() -> None:
     assert entry["amount"] == "250.50" and entry["unapplied"] == "0.00"
     assert data["summary"]["matched"] == 1
     assert data["summary"]["auto_match_rate"] == "1.0000"
+
+
+def test_structured_references_with_creditor_reference_prefix() -> None:
+    for reference in ("RF18INV2026000103", "INV-2026-000103", "2026000103"):
+        [match] = _match(payment("P1", "410.20", "", "", structured=[reference]))
+        assert match.status == MATCHED, (reference, match.reasons)
+        assert applied(match)[0][0] == "INV-2026-000103"
