@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import sqlite3
 import sys
 import threading
 from pathlib import Path
@@ -27,6 +28,7 @@ from sandbox.server import LABELS, PortInUse, Sandbox, demo_credentials, reset_s
 log = logging.getLogger(__name__)
 
 EXIT_USAGE = 2
+EXIT_UNAVAILABLE = 4
 
 
 def default_state_dir() -> Path:
@@ -91,6 +93,15 @@ def up(profile: str, state_dir: Path | None, **ports: int) -> None:
         except PortInUse as exc:
             click.echo(f"o2c: {exc.message}", err=True)
             sys.exit(EXIT_USAGE)
+        except (OSError, sqlite3.Error) as exc:
+            click.echo(
+                f"o2c: cannot keep the sandbox state in {sandbox.state_dir}: {exc}",
+                err=True,
+            )
+            sys.exit(EXIT_USAGE)
+        except RuntimeError as exc:
+            click.echo(f"o2c: the sandbox could not start: {exc}", err=True)
+            sys.exit(EXIT_UNAVAILABLE)
         _print_table(sandbox)
         while not stop.wait(0.5):
             pass
@@ -122,7 +133,11 @@ def _print_table(sandbox: Sandbox) -> None:
 def reset(state_dir: Path | None) -> None:
     """Restore the seed data of every sandbox system (drops what was posted)."""
     folder = state_dir or default_state_dir()
-    done = reset_state(folder)
+    try:
+        done = reset_state(folder)
+    except (OSError, sqlite3.Error) as exc:
+        click.echo(f"o2c: cannot reset the sandbox state in {folder}: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
     click.echo(
         f"Sandbox state in {folder} reset: {', '.join(LABELS[n] for n in done)}."
     )

@@ -197,3 +197,14 @@ def test_admin_list_is_json(sandbox: RunningSandbox) -> None:
         "acknowledgment",
         "delay_notice",
     }
+
+
+def test_unusable_state_dir_is_one_clear_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = CliRunner().invoke(
+        main, ["sandbox", "reset", "--state-dir", str(blocker / "state")]
+    )
+    assert result.exit_code == 2
+    assert result.output.startswith(f"o2c: cannot reset the sandbox state in {blocker}")
+    assert "Traceback" not in result.output
