@@ -174,7 +174,20 @@ class BrowserSession:
             page = locator.page
             submit.click()
             page.wait_for_load_state("load")
+            self._settle(page)
             self._clear_if_still_there(locator)
+
+    def _settle(self, page: Page) -> None:
+        """Let requests the submit started (a script's login post) end untraced."""
+        try:
+            if id(page) in self._inflight:
+                self.wait_idle(
+                    page, timeout_ms=min(5000, self.settings.browser.timeout_ms)
+                )
+            else:
+                page.wait_for_load_state("networkidle", timeout=5000)
+        except (PlaywrightError, TechnicalError):
+            log.debug("requests still open after the login post")
 
     @staticmethod
     def _clear_if_still_there(locator: Locator) -> None:

@@ -22,6 +22,19 @@ LOGIN = """<!doctype html><html><body>
 <img src="/slow.png"></body></html>"""
 
 
+SCRIPTED = """<!doctype html><html><body>
+<form id="login"><input id="pw" type="password"><button id="go">Log in</button></form>
+<p id="result"></p><script>
+document.getElementById('login').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const answer = await fetch('/api/login', {method: 'POST',
+    headers: {'Content-Type': 'application/json'},
+    body: JSON.stringify({pw: document.getElementById('pw').value})});
+  document.getElementById('result').textContent = (await answer.json()).result;
+});
+</script></body></html>"""
+
+
 def _app() -> Flask:
     app = Flask(__name__)
     state = {"notice": True}
@@ -44,6 +57,18 @@ def _app() -> Flask:
             f"<html><body><p id='result'>{'welcome' if ok else 'denied'}</p>"
             f"<input id='echo' value='{request.form.get('user')}'></body></html>"
         )
+
+    @app.get("/scripted")
+    def scripted() -> str:
+        return SCRIPTED
+
+    @app.post("/api/login")
+    def api_login() -> dict[str, str]:
+        import time
+
+        time.sleep(0.3)
+        ok = (request.get_json() or {}).get("pw") == PASSWORD
+        return {"result": "welcome" if ok else "denied"}
 
     @app.get("/slow.png")
     def slow() -> tuple[bytes, int, dict[str, str]]:
@@ -87,6 +112,22 @@ def test_secret_fill_keeps_password_out_of_trace_and_evidence(
     assert any(trace_contains(t, ["after"]) for t in traces)
     assert files_containing(run_dir, PASSWORD) == []
     assert files_containing(settings.home, PASSWORD) == []
+
+
+def test_scripted_login_post_stays_out_of_the_trace(
+    chromium: str, site: str, tmp_path: Path
+) -> None:
+    settings = make_settings(tmp_path / "home")
+    run_dir = tmp_path / "run"
+    with BrowserSession(settings, run_dir, name="spa") as session:
+        page = session.new_page()
+        page.goto(site + "/scripted")
+        session.secret_fill(page.locator("#pw"), PASSWORD, submit=page.locator("#go"))
+        assert page.locator("#result").inner_text() == "welcome"
+        assert page.locator("#pw").input_value() == ""
+        page.locator("#result").click()
+    assert sorted(run_dir.rglob("*.zip"))
+    assert files_containing(run_dir, PASSWORD) == []
 
 
 def test_unguarded_fill_would_leak_and_guard_drops_the_trace(
