@@ -345,7 +345,8 @@ def sniff_kind(data: bytes, filename: str, content_type: str) -> str:
         "text/plain",
         "",
     ) and _looks_like_csv(data):
-        return "csv" if not name or name.endswith((".txt", ".dat")) else "other"
+        extension = name.rpartition(".")[2] if "." in name else ""
+        return "csv" if extension in ("", "txt", "dat") else "other"
     return "other"
 
 
@@ -358,15 +359,19 @@ def _is_xlsx(data: bytes) -> bool:
 
 
 def _looks_like_csv(data: bytes) -> bool:
+    """Text whose lines mostly carry one separator, several times on some lines
+    (hand-made sheets are ragged: a header block, then a wider table)."""
     if not data or b"\x00" in data[:4096]:
         return False
-    text = data[:4096].decode("utf-8", "replace")
-    lines = [line for line in text.splitlines() if line.strip()][:6]
+    text = data[:8192].decode("utf-8", "replace")
+    lines = [line for line in text.splitlines() if line.strip()][:30]
     if len(lines) < 2:
         return False
-    for separator in (",", ";", "\t"):
-        counts = {line.count(separator) for line in lines}
-        if len(counts) == 1 and counts.pop() >= 2:
+    for separator in (";", "\t", ","):
+        counts = [line.count(separator) for line in lines]
+        with_it = sum(1 for count in counts if count)
+        wide = sum(1 for count in counts if count >= 2)
+        if wide >= 2 and with_it >= 0.6 * len(lines):
             return True
     return False
 

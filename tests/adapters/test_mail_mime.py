@@ -222,6 +222,17 @@ def test_mail_without_headers_is_unreadable() -> None:
         parse_message(b"  \r\n")
 
 
+def test_ragged_hand_made_csv_is_recognised() -> None:
+    sheet = (
+        b"Purchase Order\r\nPO Number;4711\r\nCurrency;EUR\r\n\r\n"
+        b"Line;Item;Qty;Price\r\n1;NW-1;5;2.50\r\n2;NW-2;1;9.00\r\nTotal;;;21.50\r\n"
+    )
+    assert sniff_kind(sheet, "order", "application/octet-stream") == "csv"
+    assert sniff_kind(sheet, "notes.docx", "application/octet-stream") == "other"
+    prose = b"Dear supplier, thanks.\nBest regards, Anna\n"
+    assert sniff_kind(prose, "", "application/octet-stream") == "other"
+
+
 def test_sniff_kind_trusts_bytes_over_names() -> None:
     assert sniff_kind(PDF, "order.txt", "text/plain") == "pdf"
     assert sniff_kind(xlsx_bytes(), "", "application/octet-stream") == "xlsx"

@@ -416,3 +416,66 @@ def no_attachment_mail(sender: str) -> bytes:
 def unreadable_mail() -> bytes:
     """Bytes that are not a mail at all (a broken upload into the mailbox)."""
     return b"\x00\x01\x02\x03 \xff\xfe binary junk without a single header line " * 4
+
+
+# --- spreadsheets ----------------------------------------------------------------
+
+
+def _sheet_rows(spec: PoSpec) -> list[list[object]]:
+    """A PO as people type it into a sheet: header block, line table, totals."""
+    who = spec.customer
+    rows: list[list[object]] = [
+        ["Purchase Order"],
+        ["PO Number", spec.po_number],
+        ["Order Date", spec.order_date],
+        ["Currency", who.currency],
+        ["Buyer", spec.buyer_name or who.name],
+        ["Ship To", who.ship_tos[spec.ship_to].address],
+        [],
+        ["Line", "Item", "Description", "Qty", "UoM", "Unit Price", "Amount"],
+    ]
+    for number, line in enumerate(spec.lines, start=1):
+        rows.append([number, line.customer_part, line.description, line.quantity,
+                     line.uom, line.unit_price, line.amount])  # fmt: skip
+    rows += [[], ["Subtotal", "", "", "", "", "", spec.subtotal],
+             ["VAT", "", "", "", "", "", spec.tax],
+             ["Total", "", "", "", "", "", spec.total]]  # fmt: skip
+    return rows
+
+
+def po_xlsx(spec: PoSpec) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in _sheet_rows(spec):
+        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def po_csv(spec: PoSpec) -> bytes:
+    import csv
+
+    text = io.StringIO()
+    writer = csv.writer(text, delimiter=";")
+    for row in _sheet_rows(spec):
+        writer.writerow([v.isoformat() if isinstance(v, date) else v for v in row])
+    return text.getvalue().encode("utf-8")
+
+
+def spreadsheet_mail(spec: PoSpec, kind: str) -> bytes:
+    """The PO as an XLSX or CSV attachment (the CSV without a content type)."""
+    message = _mail(spec.sender_address, f"Order {spec.po_number}",
+                    "Our order as a spreadsheet.\n")  # fmt: skip
+    if kind == "xlsx":
+        message.add_attachment(
+            po_xlsx(spec), maintype="application",
+            subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            filename=f"{spec.po_number}.xlsx",
+        )  # fmt: skip
+    else:
+        message.add_attachment(po_csv(spec), maintype="application",
+                               subtype="octet-stream", filename="order")  # fmt: skip
+    return message.as_bytes()

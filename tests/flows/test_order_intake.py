@@ -44,6 +44,8 @@ def test_a_mixed_inbox_becomes_orders_and_filed_mail(world: IntakeWorld) -> None
     initech_1 = mails.po_spec("C1003", "IN-771", layout="classic", n_lines=2)
     initech_2 = mails.po_spec("C1003", "IN-772", layout="us", n_lines=3, first=5)
     encoded = mails.po_spec("C1005", "ST-2026-0043", layout="german", first=3)
+    sheet = mails.po_spec("C1004", "UM-XL-5", n_lines=2)
+    csv = mails.po_spec("C1006", "CSV-0099", n_lines=2)
     northwind_mail = mails.po_mail(northwind)
     world.deliver(
         northwind_mail,
@@ -58,22 +60,24 @@ def test_a_mixed_inbox_becomes_orders_and_filed_mail(world: IntakeWorld) -> None
         mails.no_attachment_mail("purchasing@globex-supply.example"),
         mails.rfc2231_mail(encoded),
         mails.unreadable_mail(),
+        mails.spreadsheet_mail(sheet, "xlsx"),
+        mails.spreadsheet_mail(csv, "csv"),  # no content type, no file extension
     )
 
     summary = run_bot("order-intake", world.settings())
 
-    good = (northwind, globex, stark, initech_1, initech_2, encoded)
+    good = (northwind, globex, stark, initech_1, initech_2, encoded, sheet, csv)
     for spec in good:
         assert_entered_once(world, spec)
     items = world.items()
     codes = by_code(items)
-    assert len(codes["done"]) == 6, codes
+    assert len(codes["done"]) == 8, codes
     assert sorted(codes) == sorted(
         ["done", "unreadable_document", "no_attachment", "unreadable_mail"]
     )
     assert len(codes["unreadable_document"]) == 2  # the corrupt PDF and the scan
     assert summary.exit_code == 3  # finished, items went to the exception queue
-    assert summary.counts["done"] == 6 and summary.counts["exception"] == 4
+    assert summary.counts["done"] == 8 and summary.counts["exception"] == 4
     done = {
         i["result"]["po_number"]: i["result"]["order_number"] for i in codes["done"]
     }
@@ -93,11 +97,11 @@ def test_a_mixed_inbox_becomes_orders_and_filed_mail(world: IntakeWorld) -> None
     scan = next(i for i in codes["unreadable_document"] if "scan" in i["error_message"])
     assert "without a text layer" in scan["error_message"]
 
-    # mail is filed, never deleted: 7 good mails (incl. the forward), 4 bad ones
+    # mail is filed, never deleted: 8 good mails (incl. the forward), 4 bad ones
     assert world.folder("INBOX") == []
     processed = world.folder("Processed")
     exceptions = world.folder("Exceptions")
-    assert len(processed) == 6 and len(exceptions) == 4
+    assert len(processed) == 8 and len(exceptions) == 4
     assert any(b"Fwd: Purchase order NW-4500017001" in m for m in processed)
     assert any(b"Please send us 10 boxes" in m for m in exceptions)
 
@@ -110,7 +114,7 @@ def test_a_mixed_inbox_becomes_orders_and_filed_mail(world: IntakeWorld) -> None
     assert [(i["id"], i["status"]) for i in world.items()] == [
         (i["id"], i["status"]) for i in items
     ]
-    assert len(world.folder("Processed")) == 6
+    assert len(world.folder("Processed")) == 8
     assert len(world.folder("Exceptions")) == 4
 
 
