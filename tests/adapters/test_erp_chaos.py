@@ -131,6 +131,14 @@ def test_system_notice_is_dismissed(
     assert erp.find_order_by_po("C1001", "PO-NOTICE").so_number == so_number
 
 
+def test_notice_on_the_login_page_is_dismissed_too(
+    erp_server: SandboxErpServer, erp_settings: Settings, run_dir: Path
+) -> None:
+    erp_server.chaos.update(system_message="Scheduled maintenance on Sunday.")
+    with open_erp(erp_settings, run_dir=run_dir) as erp:
+        assert erp.find_order_by_po("C1001", "PO-NONE") is None
+
+
 def test_session_expired_mid_order_is_recovered_once(
     erp: ErpAdapter, erp_server: SandboxErpServer, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -165,7 +165,7 @@ class Screens:
         self.check_page(step)
         if self._status == 404:
             raise NotFound(self.path_now())
-        self.dismiss_notices()
+        self.dismiss_notices(step)
 
     def check_page(self, step: str) -> None:
         status = self._status
@@ -192,13 +192,13 @@ class Screens:
         query = parse_qs(urlparse(self.page.url).query)
         return query.get("expired") == ["1"] or self.present("login", "expired")
 
-    def dismiss_notices(self) -> None:
+    def dismiss_notices(self, step: str) -> None:
         if not self.sel.has("common", "system_message_ok"):
             return
         buttons = self.sel.candidates("common", "system_message_ok")
         self._status = None
         if self.browser.dismiss_modals(self.page, buttons):
-            self.check_page("system_message")
+            self.check_page(step)
 
     def path_now(self) -> str:
         parsed = urlparse(self.page.url)
