@@ -208,3 +208,18 @@ def test_unusable_state_dir_is_one_clear_line(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.output.startswith(f"o2c: cannot reset the sandbox state in {blocker}")
     assert "Traceback" not in result.output
+
+
+def test_env_points_the_settings_at_the_sandbox(
+    sandbox: RunningSandbox, o2c_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bots.config import load_settings
+
+    for key, value in sandbox.env().items():
+        monkeypatch.setenv(key, value)
+    settings = load_settings()
+    assert settings.portals["portal_b"].url == sandbox.urls["portal_b"]
+    assert settings.imap.port == sandbox.ports["imap"]
+    assert settings.secret("portals.portal_a.password") == "portal-a-demo"
+    if sandbox.has_erp:
+        assert settings.erp.url == sandbox.urls["erp"]

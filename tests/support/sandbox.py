@@ -57,8 +57,10 @@ class RunningSandbox:
     def env(self) -> dict[str, str]:
         """O2C_* settings (URLs, ports, passwords) that aim the bots at this sandbox."""
         values = {
+            "O2C_PORTALS__PORTAL_A__KIND": "a",
             "O2C_PORTALS__PORTAL_A__URL": self.urls["portal_a"],
             "O2C_PORTALS__PORTAL_A__PASSWORD": self.credentials["portal_a"][1],
+            "O2C_PORTALS__PORTAL_B__KIND": "b",
             "O2C_PORTALS__PORTAL_B__URL": self.urls["portal_b"],
             "O2C_PORTALS__PORTAL_B__PASSWORD": self.credentials["portal_b"][1],
             "O2C_IMAP__HOST": "127.0.0.1",
