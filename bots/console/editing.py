@@ -145,22 +145,31 @@ def parse_payload_json(text: str) -> dict[str, Any]:
 
 
 def candidate_label(candidate: dict[str, Any]) -> str:
-    """One line describing a proposed application."""
+    """One line describing a proposed application (the matcher's `Candidate`
+    shape: customer_id, applications, unapplied, score, reasons)."""
     parts = []
-    for key in ("label", "reason", "description"):
-        if candidate.get(key):
-            parts.append(str(candidate[key]))
-            break
-    invoices = candidate.get("invoices") or candidate.get("invoice_numbers")
-    if isinstance(invoices, list):
-        names = [
-            str(i.get("invoice") or i.get("number") or i)
-            if isinstance(i, dict)
-            else str(i)
-            for i in invoices
-        ]
-        parts.append("invoices " + ", ".join(names))
-    for key in ("amount", "score", "confidence"):
+    if candidate.get("customer_id"):
+        parts.append(str(candidate["customer_id"]))
+    applications = candidate.get("applications")
+    if isinstance(applications, list) and applications:
+        parts.append(", ".join(_application_text(a) for a in applications))
+    for key in ("unapplied", "score"):
         if candidate.get(key) not in (None, ""):
             parts.append(f"{key} {candidate[key]}")
+    reasons = candidate.get("reasons")
+    if isinstance(reasons, list) and reasons:
+        parts.append("; ".join(str(r) for r in reasons))
     return " · ".join(parts) or json.dumps(candidate, default=str)[:200]
+
+
+def _application_text(application: Any) -> str:
+    if not isinstance(application, dict):
+        return str(application)
+    text = f"{application.get('invoice_number', '?')} {application.get('amount', '')}"
+    for key in ("discount", "deduction"):
+        value = application.get(key)
+        if value not in (None, "", "0.00", "0"):
+            text += f" ({key} {value})"
+    if application.get("deduction_code"):
+        text += f" [{application['deduction_code']}]"
+    return text.strip()

@@ -77,3 +77,28 @@ def test_payload_json_must_be_an_object() -> None:
         editing.parse_payload_json("{nope")
     with pytest.raises(editing.EditError, match="JSON object"):
         editing.parse_payload_json("[1]")
+
+
+def test_candidate_label_reads_the_matcher_shape() -> None:
+    label = editing.candidate_label(
+        {
+            "customer_id": "C1002",
+            "applications": [
+                {
+                    "invoice_number": "INV-7",
+                    "amount": "100.00",
+                    "discount": "0.00",
+                    "deduction": "5.00",
+                    "deduction_code": "damage",
+                },
+                {"invoice_number": "INV-8", "amount": "50.00"},
+            ],
+            "unapplied": "0.00",
+            "score": 0.7,
+            "reasons": ["two invoices fit"],
+        }
+    )
+    assert label == (
+        "C1002 · INV-7 100.00 (deduction 5.00) [damage], INV-8 50.00 · "
+        "unapplied 0.00 · score 0.7 · two invoices fit"
+    )

@@ -115,18 +115,35 @@ def test_correct_a_field_and_retry(
 def test_choose_a_payment_application(
     console: Console, signed_in: Any, make_exception: Any, screenshots_dir: Any
 ) -> None:
+    # The matcher's candidate shape (bots.matching.result.Candidate.to_dict).
+    short = {
+        "invoice_number": "INV-1001",
+        "amount": "1166.20",
+        "discount": "0.00",
+        "deduction": "23.80",
+        "deduction_code": "short",
+    }
+    discounted = {
+        "invoice_number": "INV-1001",
+        "amount": "1166.20",
+        "discount": "23.80",
+        "deduction": "0.00",
+        "deduction_code": "",
+    }
     candidates = [
         {
-            "label": "Invoice INV-1001 in full",
-            "invoices": ["INV-1001"],
-            "amount": "1190.00",
-            "score": "0.62",
+            "customer_id": "C1001",
+            "applications": [short],
+            "unapplied": "0.00",
+            "score": 0.62,
+            "reasons": ["amount is 2 % under the invoice"],
         },
         {
-            "label": "INV-1001 less 2 % discount",
-            "invoices": ["INV-1001"],
-            "amount": "1166.20",
-            "score": "0.58",
+            "customer_id": "C1001",
+            "applications": [discounted],
+            "unapplied": "0.00",
+            "score": 0.58,
+            "reasons": ["paid within the discount period"],
         },
     ]
     item_id = make_exception(
@@ -141,13 +158,15 @@ def test_choose_a_payment_application(
     )
     page = signed_in("oscar")
     page.goto(f"{console.url}/items/{item_id}")
-    assert "INV-1001 less 2 % discount" in page.inner_text("#candidates")
+    shown = page.inner_text("#candidates")
+    assert "INV-1001 1166.20 (discount 23.80)" in shown
+    assert "paid within the discount period" in shown
     page.screenshot(path=screenshots_dir / "console-item-payment.png", full_page=True)
     page.check("input[name=choice][value='1']")
     page.click("#apply-button")
     page.wait_for_selector(".flash.ok")
     payload = console.queue.get(item_id)["payload"]
-    assert payload["application"]["amount"] == "1166.20"
+    assert payload["application"] == candidates[1]
     assert payload["payment_id"] == "PAY-77"
 
 
