@@ -191,6 +191,15 @@ def test_session_expired_mid_payment_posts_once(
     assert [p["document"] for p in posted] == [document]
 
 
+def test_sessions_that_never_last_end_in_session_expired(
+    erp: ErpAdapter, erp_server: SandboxErpServer
+) -> None:
+    erp_server.chaos.update(session_ttl_seconds=0)
+    with pytest.raises(TechnicalError) as caught:
+        erp.find_order_by_po("C1001", "PO-NEVER")
+    assert caught.value.code == "session_expired"
+
+
 def test_wrong_password_stops_with_a_clear_error(
     erp_server: SandboxErpServer,
     o2c_home: Path,

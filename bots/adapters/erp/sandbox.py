@@ -120,6 +120,12 @@ class SandboxErp(ErpAdapter):
         ui.fill("login", "username", self.settings.erp.username, step)
         password = self.settings.secret("erp.password")
         ui.secret_submit("login", "password", "submit", password, step)
+        if ui.on_login_page() and ui.expired_notice():
+            raise TechnicalError(
+                "session_expired",
+                "the ERP ended the session right after the login; try again later",
+                step=step,
+            )
         if ui.on_login_page():
             shown = "; ".join(ui.errors("login", "error")) or "no reason shown"
             raise SystemUnavailable(
