@@ -164,7 +164,10 @@ class SandboxErp(ErpAdapter):
         )
 
     def capture_evidence(self, dest_dir: Path, name: str) -> list[Path]:
-        return self.ui.capture(dest_dir, name)
+        if self._screens is None:
+            log.info("no ERP screen to capture: the adapter is closed")
+            return []
+        return self._screens.capture(dest_dir, name)
 
     # Customers and items
     def list_customers(self) -> list[Customer]:
