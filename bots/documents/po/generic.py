@@ -54,6 +54,13 @@ INVOICE_DATE_LABELS = (
 )  # fmt: skip
 
 
+INVOICE_LABELS = {
+    **HEADER_LABELS,
+    "po_number": INVOICE_NUMBER_LABELS,
+    "order_date": INVOICE_DATE_LABELS + HEADER_LABELS["order_date"],
+}
+
+
 def conventions_of(rows: list[Row]) -> Conventions:
     texts = [row.text for row in rows]
     number_format = detect_number_format(texts)
@@ -84,11 +91,7 @@ def read_layout(
     for row in rows:
         row.in_table = row.index in table.rows
     outside = [row for row in rows if not row.in_table]
-    labels = dict(HEADER_LABELS)
-    if invoice_mode:
-        labels["po_number"] = INVOICE_NUMBER_LABELS
-        labels["order_date"] = INVOICE_DATE_LABELS + labels["order_date"]
-    hits = label_hits(outside, labels)
+    hits = label_hits(outside, INVOICE_LABELS if invoice_mode else HEADER_LABELS)
     po = PurchaseOrder(source=source, lines=table.lines)
     warnings = _read_header(po, hits, rows, conventions)
     po.buyer = _party(hits, "buyer", rows) or letterhead(rows, pages[0].height)

@@ -224,16 +224,40 @@ _SPLIT_INITIAL = re.compile(r"^([A-Z]) (?=[a-zà-ÿ]{3})")
 
 def _match_label(text: str, table: dict[str, tuple[str, ...]]) -> LabelMatch | None:
     folded = fold(text)
+    first = _FIRST_TOKEN.search(folded)
+    if first is None:
+        return None
     best: LabelMatch | None = None
     best_length = 0
+    for field_name, label, head in _index(table).get(first.group(0)[0], ()):
+        if not first.group(0).startswith(head):
+            continue
+        found = _pattern(label).match(folded)
+        if found and found.end() > best_length:
+            rest = text[found.end() :].strip().lstrip(":#.-").strip()
+            best = LabelMatch(field_name, label, rest)
+            best_length = found.end()
+    return best
+
+
+_FIRST_TOKEN = re.compile(r"[a-z0-9#%]+|[^\W\d_]+")
+_INDEXES: dict[int, tuple[dict, dict[str, list[tuple[str, str, str]]]]] = {}
+
+
+def _index(table: dict[str, tuple[str, ...]]) -> dict[str, list[tuple[str, str, str]]]:
+    """Labels by the first letter of their first word, built once per table."""
+    cached = _INDEXES.get(id(table))
+    if cached is not None and cached[0] is table:
+        return cached[1]
+    index: dict[str, list[tuple[str, str, str]]] = {}
     for field_name, labels in table.items():
         for label in labels:
-            found = _pattern(label).match(folded)
-            if found and found.end() > best_length:
-                rest = text[found.end() :].strip().lstrip(":#.-").strip()
-                best = LabelMatch(field_name, label, rest)
-                best_length = found.end()
-    return best
+            head = _tokens(label)[0]
+            index.setdefault(head[0], []).append((field_name, label, head))
+    if len(_INDEXES) > 64:
+        _INDEXES.clear()  # tables are module constants; this only guards misuse
+    _INDEXES[id(table)] = (table, index)
+    return index
 
 
 def contains_any(text: str, words: tuple[str, ...]) -> str | None:
