@@ -339,6 +339,17 @@ def get_run(settings: Settings, run_id: str) -> dict[str, Any] | None:
         return _run_row(row) if row is not None else None
 
 
+def running_run_of(settings: Settings, bot: str) -> str | None:
+    """The run holding the bot's lock right now, if any (a bot never runs twice)."""
+    from bots.runtime.models import BotLock
+
+    with session_scope(settings) as session:
+        lock = session.get(BotLock, bot)
+        if lock is None or (_aware(lock.expires_at) or now_utc()) <= now_utc():
+            return None
+        return lock.owner
+
+
 def run_items(settings: Settings, run_id: str) -> list[dict[str, Any]]:
     query = (
         select(WorkItemRow)

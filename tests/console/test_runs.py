@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from bots.runtime import locks
 from bots.runtime.db import session_scope
 from bots.runtime.models import AuditEntry, Run, ScheduleState
 from bots.runtime.runner import run_bot
@@ -157,3 +158,18 @@ def test_operator_launches_a_bot_with_a_limit(console: Console, signed_in: Any) 
             select(AuditEntry).where(AuditEntry.action == "bot.launch")
         )
         assert entry.user == "oscar" and entry.details["limit"] == 2
+
+
+def test_a_running_bot_is_not_launched_twice(console: Console, signed_in: Any) -> None:
+    assert locks.acquire(console.settings, "status-updates", "run-held", 60) is None
+    try:
+        page = signed_in("oscar")
+        page.goto(f"{console.url}/schedules")
+        page.select_option("#launch-form select[name=bot]", "status-updates")
+        page.click("#launch-form button")
+        page.wait_for_selector(".flash.error")
+        assert "running already (run run-held)" in page.inner_text(".flash.error")
+    finally:
+        locks.release(console.settings, "status-updates", "run-held")
+    with session_scope(console.settings) as session:
+        assert session.scalar(select(Run).where(Run.bot == "status-updates")) is None

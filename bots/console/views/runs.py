@@ -141,6 +141,13 @@ def launch() -> Response:
         abort(400, description="Choose one of the bots.")
     limit = _limit(request.form.get("limit", ""))
     settings = _settings()
+    running = store.running_run_of(settings, bot)
+    if running:
+        flash(
+            f"{bot} is running already (run {running}); it was not started again.",
+            "error",
+        )
+        return redirect(url_for("runs.index", bot=bot), 303)
     pid = spawn_run(settings, bot, limit)
     users.audit(settings, g.user.name, "bot.launch", bot, {"limit": limit, "pid": pid})
     flash(
