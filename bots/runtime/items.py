@@ -86,8 +86,10 @@ class ItemProcessor:
             except TechnicalError as exc:
                 self.consecutive += 1
                 self.last_error = exc.message
-                log.warning("reopening %s failed (%s in a row): %s",
-                            self.runner.bot_name, self.consecutive, exc.message)  # fmt: skip
+                log.warning(
+                    "reopening %s failed (%s in a row): %s",
+                    self.runner.bot_name, self.consecutive, exc.message,
+                )  # fmt: skip
                 if self.consecutive >= self.breaker_at:
                     return False
 
@@ -107,9 +109,10 @@ class ItemProcessor:
             except WorkItemError as error:
                 return self._failed(item, error, error)
             except Exception as exc:
+                what = f"{type(exc).__name__}: {exc}"
                 error = TechnicalError(
                     "unexpected",
-                    f"Unexpected error{_in_step(ctx.step)}: {type(exc).__name__}: {exc}",
+                    f"Unexpected error{_in_step(ctx.step)}: {what}",
                     step=ctx.step,
                     details={"exception": type(exc).__name__},
                 )

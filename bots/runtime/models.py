@@ -23,11 +23,15 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 log = logging.getLogger(__name__)
+
+
+NO_DUE = datetime(9999, 12, 31, tzinfo=UTC)
 
 
 def utcnow() -> datetime:
@@ -69,6 +73,15 @@ class WorkItemRow(Base):
     __table_args__ = (
         UniqueConstraint("bot", "reference", name="uq_work_items_bot_reference"),
         Index("ix_work_items_lease", "bot", "status", "priority", "due_at"),
+        Index(
+            "ix_work_items_next",
+            "bot",
+            "status",
+            text("priority DESC"),
+            "due_key",
+            "created_at",
+            "id",
+        ),  # fmt: skip
         Index("ix_work_items_expiry", "status", "lease_expires_at"),
         Index("ix_work_items_status", "status", "updated_at"),
     )
@@ -79,6 +92,8 @@ class WorkItemRow(Base):
     status: Mapped[str] = mapped_column(String(20), default="new")
     priority: Mapped[int] = mapped_column(Integer, default=0)
     due_at: Mapped[datetime | None]
+    # due_at, or NO_DUE for none: lets the lease walk an index in SLA order.
+    due_key: Mapped[datetime] = mapped_column(default=lambda: NO_DUE)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

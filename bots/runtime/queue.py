@@ -18,16 +18,16 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Connection, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bots.config import Settings
 from bots.errors import IllegalTransition, O2CError, WorkItemError
-from bots.runtime import artifacts, states
+from bots.runtime import artifacts, sql, states
 from bots.runtime.bot import NewItem, WorkItem
-from bots.runtime.db import ensure_db, session_scope
-from bots.runtime.models import ItemEvent, ItemFile, WorkItemRow, utcnow
+from bots.runtime.db import ensure_db, get_engine, session_scope
+from bots.runtime.models import NO_DUE, ItemEvent, ItemFile, WorkItemRow, utcnow
 from bots.runtime.queue_ops import OperatorActions
 from bots.runtime.scrub import Scrubber
 
@@ -71,50 +71,45 @@ class WorkQueue(OperatorActions):
         """Add several items in one transaction; (id, created) for each."""
         added: list[tuple[int, bool]] = []
         with session_scope(self.settings) as session:
+            conn = session.connection()
+            insert_item = _insert_ignoring_duplicates(conn.dialect.name)
             for item in items:
-                added.append(self._add_one(session, bot, item, actor))
+                added.append(
+                    self._add_one(session, conn, insert_item, bot, item, actor)
+                )
         return added
 
     def _add_one(
-        self, session: Session, bot: str, item: NewItem, actor: str
+        self,
+        session: Session,
+        conn: Connection,
+        insert_item: Any,
+        bot: str,
+        item: NewItem,
+        actor: str,
     ) -> tuple[int, bool]:
         if not item.reference:
             raise O2CError(f"a work item of {bot} needs a reference")
         now = utcnow()
-        values = {
-            "bot": bot,
-            "reference": item.reference,
-            "status": states.NEW,
-            "priority": item.priority,
-            "due_at": item.due_at,
-            "payload": item.payload,
-            "result": {},
-            "attempts": 0,
-            "created_at": now,
-            "updated_at": now,
-        }
-        dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
-        statement = (
-            dialect.insert(WorkItemRow)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=["bot", "reference"])
-            .returning(WorkItemRow.id)
-        )
-        new_id = session.execute(statement).scalar()
+        new_id = conn.execute(
+            insert_item,
+            {
+                "bot": bot, "reference": item.reference, "status": states.NEW,
+                "priority": item.priority, "due_at": item.due_at,
+                "due_key": item.due_at or NO_DUE, "payload": item.payload,
+                "result": {}, "attempts": 0, "created_at": now, "updated_at": now,
+            },
+        ).scalar()  # fmt: skip
         if new_id is None:
-            existing = session.scalar(
-                select(WorkItemRow.id).where(
-                    WorkItemRow.bot == bot, WorkItemRow.reference == item.reference
+            existing = conn.execute(
+                select(sql.c.id).where(
+                    sql.c.bot == bot, sql.c.reference == item.reference
                 )
-            )
+            ).scalar()
             assert existing is not None
             return existing, False
-        session.add(
-            ItemEvent(
-                item_id=new_id, at=now, actor=actor, action="added",
-                to_status=states.NEW, message=f"added {item.reference}",
-            )
-        )  # fmt: skip
+        _add_event(conn, new_id, actor, "added", None, states.NEW,
+                   f"added {item.reference}")  # fmt: skip
         for name, data in item.files.items():
             self._store_file(session, new_id, name, data, "input", None)
         return new_id, True
@@ -131,100 +126,85 @@ class WorkQueue(OperatorActions):
     ) -> WorkItem | None:
         """Take the next item of `bot` that is due, or None when there is none."""
         seconds = lease_seconds or self.runtime.lease_seconds
-        with session_scope(self.settings) as session:
-            self._reap_expired(session, bot)
+        with get_engine(self.settings).begin() as conn:
             now = utcnow()
-            row = session.execute(
-                select(WorkItemRow.id, WorkItemRow.status)
-                .where(
-                    WorkItemRow.bot == bot,
-                    WorkItemRow.status.in_(states.LEASABLE),
-                    or_(
-                        WorkItemRow.next_attempt_at.is_(None),
-                        WorkItemRow.next_attempt_at <= now,
-                    ),
-                )
-                .order_by(
-                    WorkItemRow.priority.desc(),
-                    WorkItemRow.due_at.asc().nulls_last(),
-                    WorkItemRow.created_at.asc(),
-                    WorkItemRow.id.asc(),
-                )
-                .limit(1)
-                .with_for_update(skip_locked=True)
-            ).first()
-            if row is None:
+            self._reap_expired(conn, bot, now)
+            found = self._next_due(conn, bot, now)
+            if found is None:
                 return None
-            item_id, from_status = row
-            leased = session.execute(
-                update(WorkItemRow)
-                .where(WorkItemRow.id == item_id, WorkItemRow.status == from_status)
-                .values(
-                    status=states.IN_PROGRESS,
-                    lease_owner=owner,
-                    lease_expires_at=now + timedelta(seconds=seconds),
-                    heartbeat_at=now,
-                    attempts=WorkItemRow.attempts + 1,
-                    last_run_id=run_id,
-                    updated_at=now,
-                )
-                .returning(
-                    WorkItemRow.reference, WorkItemRow.payload,
-                    WorkItemRow.attempts, WorkItemRow.result,
-                )
+            item_id, from_status = found
+            leased = conn.execute(
+                sql.LEASE,
+                {
+                    "p_id": item_id, "p_from": from_status, "p_owner": owner,
+                    "p_expires": now + timedelta(seconds=seconds), "p_now": now,
+                    "p_run": run_id,
+                },
             ).first()  # fmt: skip
             if leased is None:  # cannot happen under the row lock; be safe anyway
                 return None
-            self._event(
-                session, item_id, _actor(owner, run_id), "leased", from_status,
+            _add_event(
+                conn, item_id, _actor(owner, run_id), "leased", from_status,
                 states.IN_PROGRESS, f"attempt {leased.attempts}",
             )  # fmt: skip
-            return WorkItem(
-                id=item_id,
-                bot=bot,
-                reference=leased.reference,
-                payload=dict(leased.payload or {}),
-                attempts=leased.attempts,
-                files=self._input_files(session, item_id),
-                result=dict(leased.result or {}),
-            )
-
-    def _reap_expired(self, session: Session, bot: str | None) -> int:
-        """Take back items whose runner stopped renewing the lease."""
-        now = utcnow()
-        query = select(WorkItemRow).where(
-            WorkItemRow.status == states.IN_PROGRESS,
-            WorkItemRow.lease_expires_at < now,
+            files = conn.execute(sql.INPUT_FILES, {"p_id": item_id}).all()
+        return WorkItem(
+            id=item_id,
+            bot=bot,
+            reference=leased.reference,
+            payload=dict(leased.payload or {}),
+            attempts=leased.attempts,
+            files={name: self.settings.artifacts_dir / path for name, path in files},
+            result=dict(leased.result or {}),
         )
-        if bot is not None:
-            query = query.where(WorkItemRow.bot == bot)
-        rows = session.scalars(
-            query.limit(REAP_BATCH).with_for_update(skip_locked=True)
-        ).all()
+
+    def _next_due(
+        self, conn: Connection, bot: str, now: datetime
+    ) -> tuple[int, str] | None:
+        """The most urgent leasable item, locked (skipping rows others hold).
+
+        One query per leasable status, so each walks the lease-order index
+        instead of sorting the whole queue; the better of the two wins."""
+        params = {"bot": bot, "now": now}
+        candidates = [
+            row
+            for query in (sql.NEXT_NEW, sql.NEXT_RETRY)
+            if (row := conn.execute(query, params).first()) is not None
+        ]
+        if not candidates:
+            return None
+        best = min(
+            candidates, key=lambda r: (-r.priority, r.due_key, r.created_at, r.id)
+        )
+        return best.id, best.status
+
+    def _reap_expired(self, conn: Connection, bot: str, now: datetime) -> int:
+        """Take back items whose runner stopped renewing the lease."""
+        rows = conn.execute(sql.EXPIRED, {"bot": bot, "now": now}).all()
         for row in rows:
-            self._expire(session, row, now)
+            self._expire(conn, row, now)
         return len(rows)
 
-    def _expire(self, session: Session, row: WorkItemRow, now: datetime) -> None:
-        owner = row.lease_owner
+    def _expire(self, conn: Connection, row: Any, now: datetime) -> None:
         exhausted = row.attempts >= self.runtime.max_attempts
         target = states.EXCEPTION if exhausted else states.RETRY
-        message = f"the lease of {owner} expired (attempt {row.attempts})"
+        message = f"the lease of {row.lease_owner} expired (attempt {row.attempts})"
+        values: dict[str, Any] = {"status": target, "next_attempt_at": now}
         if exhausted:
-            row.error_kind = "technical"
-            row.error_code = "lease_expired"
-            row.error_message = (
-                "The runner working on this item stopped "
-                f"{row.attempts} times without finishing it; check the evidence and "
-                "the outside system, then retry or resolve it."
+            values.update(
+                error_kind="technical",
+                error_code="lease_expired",
+                error_message=(
+                    f"The runner working on this item stopped {row.attempts} times "
+                    "without finishing it; check the evidence and the outside "
+                    "system, then retry or resolve it."
+                ),
             )
-        row.status = target
-        row.next_attempt_at = now
-        self._clear_lease(row, now)
-        self._event(
-            session, row.id, "system", "lease_expired", states.IN_PROGRESS, target,
-            message,
-        )  # fmt: skip
+        conn.execute(
+            sql.SET_ITEM, {"p_id": row.id, **values, **_NO_LEASE, "updated_at": now}
+        )
+        _add_event(conn, row.id, "system", "lease_expired", states.IN_PROGRESS,
+                   target, message)  # fmt: skip
         log.warning("work item %s: %s, now %s", row.id, message, target)
 
     def heartbeat(
@@ -233,19 +213,12 @@ class WorkQueue(OperatorActions):
         """Extend the lease; LeaseLost when the item is no longer this owner's."""
         seconds = lease_seconds or self.runtime.lease_seconds
         now = utcnow()
-        with session_scope(self.settings) as session:
-            changed = session.execute(
-                update(WorkItemRow)
-                .where(
-                    WorkItemRow.id == item_id,
-                    WorkItemRow.status == states.IN_PROGRESS,
-                    WorkItemRow.lease_owner == owner,
-                )
-                .values(
-                    heartbeat_at=now,
-                    lease_expires_at=now + timedelta(seconds=seconds),
-                )
-            ).rowcount
+        with get_engine(self.settings).begin() as conn:
+            changed = conn.execute(
+                sql.HEARTBEAT,
+                {"p_id": item_id, "p_owner": owner, "p_now": now,
+                 "p_expires": now + timedelta(seconds=seconds)},
+            ).rowcount  # fmt: skip
         if not changed:
             raise LeaseLost(
                 f"work item {item_id} is no longer leased to {owner}", item_id=item_id
@@ -257,56 +230,61 @@ class WorkQueue(OperatorActions):
         self, item_id: int, owner: str, result: dict[str, Any] | None = None
     ) -> None:
         """Mark a leased item done, merging `result` into its stored result."""
-        with session_scope(self.settings) as session:
-            row = self._held(session, item_id, owner, states.DONE, "done")
+        with get_engine(self.settings).begin() as conn:
+            held = self._held(conn, item_id, owner, states.DONE, "done")
             now = utcnow()
-            row.result = {**(row.result or {}), **(result or {})}
-            row.status = states.DONE
-            row.next_attempt_at = None
-            self._clear_error(row)
-            self._clear_lease(row, now)
-            self._event(
-                session, item_id, _actor(owner, row.last_run_id), "done",
+            merged = {**(held.result or {}), **(result or {})}
+            conn.execute(
+                sql.SET_ITEM,
+                {"p_id": item_id, "status": states.DONE, "result": merged,
+                 "next_attempt_at": None, **_NO_ERROR, **_NO_LEASE,
+                 "updated_at": now},
+            )  # fmt: skip
+            _add_event(
+                conn, item_id, _actor(owner, held.last_run_id), "done",
                 states.IN_PROGRESS, states.DONE, _summary(result), result or None,
             )  # fmt: skip
 
     def fail(self, item_id: int, owner: str, error: WorkItemError) -> str:
         """Settle a failure; returns the new status (`retry` or `exception`)."""
-        with session_scope(self.settings) as session:
-            row = self._held(session, item_id, owner, None, "failed")
+        with get_engine(self.settings).begin() as conn:
+            held = self._held(conn, item_id, owner, None, "failed")
             now = utcnow()
-            target = self._failure_target(row, error)
-            check = states.check_transition
-            check(item_id, row.status, target, "failed")
-            row.status = target
-            row.error_kind = error.kind
-            row.error_code = error.code
-            row.error_message = self.scrubber.text(error.message)
-            row.error_step = error.step or None
-            row.error_details = _scrub_json(self.scrubber, error.details) or None
-            row.next_attempt_at = self._next_attempt(row, now, target)
-            self._clear_lease(row, now)
-            self._event(
-                session, item_id, _actor(owner, row.last_run_id), "failed",
-                states.IN_PROGRESS, target, row.error_message,
+            target = self._failure_target(held.attempts, error)
+            states.check_transition(item_id, held.status, target, "failed")
+            message = self.scrubber.text(error.message)
+            conn.execute(
+                sql.SET_ITEM,
+                {
+                    "p_id": item_id, "status": target, "error_kind": error.kind,
+                    "error_code": error.code, "error_message": message,
+                    "error_step": error.step or None,
+                    "error_details": _scrub_json(self.scrubber, error.details) or None,
+                    "next_attempt_at": self._next_attempt(held.attempts, now, target),
+                    **_NO_LEASE, "updated_at": now,
+                },
+            )  # fmt: skip
+            _add_event(
+                conn, item_id, _actor(owner, held.last_run_id), "failed",
+                states.IN_PROGRESS, target, message,
                 {"kind": error.kind, "code": error.code, "step": error.step},
             )  # fmt: skip
             return target
 
-    def _failure_target(self, row: WorkItemRow, error: WorkItemError) -> str:
+    def _failure_target(self, attempts: int, error: WorkItemError) -> str:
         if error.kind == "business":
             return states.EXCEPTION
-        if row.attempts >= self.runtime.max_attempts:
+        if attempts >= self.runtime.max_attempts:
             return states.EXCEPTION
         return states.RETRY
 
     def _next_attempt(
-        self, row: WorkItemRow, now: datetime, target: str
+        self, attempts: int, now: datetime, target: str
     ) -> datetime | None:
         if target != states.RETRY:
             return None
         delay = states.backoff_seconds(
-            row.attempts,
+            attempts,
             self.runtime.backoff_base_seconds,
             self.runtime.backoff_max_seconds,
         )
@@ -315,16 +293,42 @@ class WorkQueue(OperatorActions):
     def release(self, item_id: int, owner: str, message: str = "") -> None:
         """Give a leased item back untouched (the run stops): `new` again and the
         attempt is not counted."""
-        with session_scope(self.settings) as session:
-            row = self._held(session, item_id, owner, states.NEW, "released")
-            now = utcnow()
-            row.status = states.NEW
-            row.attempts = max(0, row.attempts - 1)
-            self._clear_lease(row, now)
-            self._event(
-                session, item_id, _actor(owner, row.last_run_id), "released",
+        with get_engine(self.settings).begin() as conn:
+            held = self._held(conn, item_id, owner, states.NEW, "released")
+            conn.execute(
+                sql.SET_ITEM,
+                {"p_id": item_id, "status": states.NEW,
+                 "attempts": max(0, held.attempts - 1), **_NO_LEASE,
+                 "updated_at": utcnow()},
+            )  # fmt: skip
+            _add_event(
+                conn, item_id, _actor(owner, held.last_run_id), "released",
                 states.IN_PROGRESS, states.NEW, message or "released by the run",
             )  # fmt: skip
+
+    def _held(
+        self,
+        conn: Connection,
+        item_id: int,
+        owner: str,
+        target: str | None,
+        action: str,
+    ) -> Any:
+        held = conn.execute(sql.HELD, {"p_id": item_id}).first()
+        if held is None:
+            raise ItemNotFound(f"there is no work item {item_id}", item_id=item_id)
+        if held.status != states.IN_PROGRESS or held.lease_owner != owner:
+            holder = (
+                f"leased to {held.lease_owner}" if held.lease_owner else "not leased"
+            )
+            raise LeaseLost(
+                f"work item {item_id} is '{held.status}' ({holder}); {owner} no "
+                f"longer holds it and cannot settle it as {action}",
+                item_id=item_id,
+            )
+        if target is not None:
+            states.check_transition(item_id, held.status, target, action)
+        return held
 
     def update_result(self, item_id: int, **fields: Any) -> None:
         """Merge outcome fields into the item's result right away."""
@@ -384,14 +388,6 @@ class WorkQueue(OperatorActions):
         )  # fmt: skip
         return stored.path
 
-    def _input_files(self, session: Session, item_id: int) -> dict[str, Path]:
-        rows = session.execute(
-            select(ItemFile.name, ItemFile.path).where(
-                ItemFile.item_id == item_id, ItemFile.kind == "input"
-            )
-        ).all()
-        return {name: self.settings.artifacts_dir / path for name, path in rows}
-
     # Helpers -----------------------------------------------------------------
 
     def _row(self, session: Session, item_id: int, lock: bool = False) -> WorkItemRow:
@@ -400,32 +396,6 @@ class WorkQueue(OperatorActions):
         if row is None:
             raise ItemNotFound(f"there is no work item {item_id}", item_id=item_id)
         return row
-
-    def _held(
-        self,
-        session: Session,
-        item_id: int,
-        owner: str,
-        target: str | None,
-        action: str,
-    ) -> WorkItemRow:
-        row = self._row(session, item_id, lock=True)
-        if row.status != states.IN_PROGRESS or row.lease_owner != owner:
-            holder = f"leased to {row.lease_owner}" if row.lease_owner else "not leased"
-            raise LeaseLost(
-                f"work item {item_id} is '{row.status}' ({holder}); {owner} no "
-                f"longer holds it and cannot settle it as {action}",
-                item_id=item_id,
-            )
-        if target is not None:
-            states.check_transition(item_id, row.status, target, action)
-        return row
-
-    @staticmethod
-    def _clear_lease(row: WorkItemRow, now: datetime) -> None:
-        row.lease_owner = None
-        row.lease_expires_at = None
-        row.updated_at = now
 
     @staticmethod
     def _clear_error(row: WorkItemRow) -> None:
@@ -453,6 +423,40 @@ class WorkQueue(OperatorActions):
                 details=details,
             )
         )  # fmt: skip
+
+
+def _insert_ignoring_duplicates(dialect_name: str) -> Any:
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return (
+        dialect.insert(sql.ITEMS)
+        .on_conflict_do_nothing(index_elements=["bot", "reference"])
+        .returning(sql.c.id)
+    )
+
+
+_NO_LEASE = {"lease_owner": None, "lease_expires_at": None}
+_NO_ERROR = {
+    "error_kind": None, "error_code": None, "error_message": None,
+    "error_step": None, "error_details": None,
+}  # fmt: skip
+
+
+def _add_event(
+    conn: Connection,
+    item_id: int,
+    actor: str,
+    action: str,
+    from_status: str | None,
+    to_status: str | None,
+    message: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    conn.execute(
+        sql.ADD_EVENT,
+        {"item_id": item_id, "at": utcnow(), "actor": actor, "action": action,
+         "from_status": from_status, "to_status": to_status, "message": message,
+         "details": details},
+    )  # fmt: skip
 
 
 def _actor(owner: str, run_id: str | None) -> str:
