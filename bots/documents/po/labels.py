@@ -119,7 +119,7 @@ TOTAL_LABELS: dict[str, tuple[str, ...]] = {
 COLUMN_LABELS: dict[str, tuple[str, ...]] = {
     "line": (
         "line", "ln", "pos", "position", "#", "no", "nr", "n°", "lfd nr", "ligne",
-        "línea", "item #", "itm", "regel",
+        "línea", "item #", "itm", "regel", "line no", "line #", "pos nr",
     ),
     "customer_sku": (
         "item", "item no", "item number", "item code", "part no", "part number",
@@ -147,7 +147,7 @@ COLUMN_LABELS: dict[str, tuple[str, ...]] = {
         "unit price", "price", "price each", "unit cost", "rate", "price/unit",
         "einzelpreis", "preis", "stückpreis", "e-preis", "preis/einheit",
         "prix unitaire", "prix unit", "p.u.", "prix", "pu ht", "prix unitaire ht",
-        "precio unitario", "precio", "prijs", "stuksprijs",
+        "precio unitario", "precio", "prijs", "stuksprijs", "vk-preis", "ek-preis",
     ),
     "discount_percent": (
         "discount", "disc", "disc %", "discount %", "rabatt", "rabatt %",
@@ -157,7 +157,8 @@ COLUMN_LABELS: dict[str, tuple[str, ...]] = {
         "amount", "total", "line total", "extended price", "ext price",
         "extension", "net amount", "value", "betrag", "gesamtpreis", "gesamt",
         "summe", "wert", "montant", "total ht", "montant ht", "importe", "bedrag",
-        "net value", "total price", "amount net",
+        "net value", "total price", "amount net", "extended amount",
+        "zeilenbetrag", "positionsbetrag", "line amount",
     ),
     "requested_date": (
         "requested date", "req date", "req. date", "delivery date", "del date",
@@ -258,6 +259,22 @@ def _index(table: dict[str, tuple[str, ...]]) -> dict[str, list[tuple[str, str, 
         _INDEXES.clear()  # tables are module constants; this only guards misuse
     _INDEXES[id(table)] = (table, index)
     return index
+
+
+def match_total_label(text: str) -> LabelMatch | None:
+    """A totals label at the start, or after one or two qualifying words
+    ("Colorado Sales Tax", "Estimated Freight")."""
+    found = match_label(text, TOTAL_LABELS)
+    if found:
+        return found
+    words = text.split()
+    for skip in (1, 2):
+        if len(words) <= skip:
+            break
+        found = match_label(" ".join(words[skip:]), TOTAL_LABELS)
+        if found and not re.search(r"[^\W\d_]", found.rest):
+            return found
+    return None
 
 
 def contains_any(text: str, words: tuple[str, ...]) -> str | None:

@@ -18,7 +18,12 @@ from datetime import date
 from decimal import Decimal
 from itertools import pairwise
 
-from bots.documents.po.labels import COLUMN_LABELS, TOTAL_LABELS, fold, match_label
+from bots.documents.po.labels import (
+    COLUMN_LABELS,
+    fold,
+    match_label,
+    match_total_label,
+)
 from bots.documents.po.layout import PageLayout, Phrase, Row
 from bots.documents.po.models import OrderLine
 from bots.documents.po.parsing import Conventions, parse_date, parse_number
@@ -46,6 +51,7 @@ class TableHeader:
     row: Row
     columns: list[Column]
     cell_bounds: list[tuple[float, float]] | None = None
+    second_row: Row | None = None
 
 
 @dataclass
@@ -65,8 +71,68 @@ def column_name(text: str) -> str | None:
 
 
 def find_header(row: Row) -> TableHeader | None:
-    columns = []
+    """The table header in this row, if it is one."""
+    return _header_of(row, _join_split_titles(row.phrases))
+
+
+def find_stacked_header(row: Row, below: Row) -> TableHeader | None:
+    """A header whose titles take two lines ("Unit" over "Price")."""
+    if below.page != row.page or below.top - row.bottom > 0.8 * row.height:
+        return None
+    if any(parse_number(p.text, "us") is not None for p in below.phrases):
+        return None
+    stacked = []
     for phrase in row.phrases:
+        under = [p for p in below.phrases if p.overlap(phrase.x0, phrase.x1) > 0]
+        stacked.append(_stack(phrase, under) if under else phrase)
+    for phrase in below.phrases:
+        if not any(phrase.overlap(p.x0, p.x1) > 0 for p in row.phrases):
+            stacked.append(phrase)
+    stacked.sort(key=lambda p: p.x0)
+    return _header_of(row, stacked)
+
+
+def _stack(top: Phrase, under: list[Phrase]) -> Phrase:
+    text = " ".join([top.text, *(p.text for p in under)])
+    x0 = min(top.x0, *(p.x0 for p in under))
+    x1 = max(top.x1, *(p.x1 for p in under))
+    bottom = max(p.bottom for p in under)
+    return Phrase(text, x0, x1, top.top, bottom, top.size, top.page, [(text, x0, x1)])
+
+
+def _join_split_titles(phrases: list[Phrase]) -> list[Phrase]:
+    """Join "Unit" and "Price" when widely spaced letters split one title."""
+    joined: list[Phrase] = []
+    for phrase in phrases:
+        last = joined[-1] if joined else None
+        if last is not None and _one_title(last, phrase):
+            merged = Phrase(
+                f"{last.text} {phrase.text}", last.x0, phrase.x1, last.top,
+                max(last.bottom, phrase.bottom), last.size, last.page,
+                last.words + phrase.words,
+            )  # fmt: skip
+            joined[-1] = merged
+            continue
+        joined.append(phrase)
+    return joined
+
+
+def _one_title(left: Phrase, right: Phrase) -> bool:
+    gap = right.x0 - left.x1
+    if gap > 1.2 * max(left.size, right.size):
+        return False
+    if column_name(f"{left.text} {right.text}") is None:
+        return False
+    return (
+        column_name(left.text) is None
+        or column_name(right.text) is None
+        or (gap < 1.2 * left.size)
+    )
+
+
+def _header_of(row: Row, phrases: list[Phrase]) -> TableHeader | None:
+    columns = []
+    for phrase in phrases:
         columns.extend(_columns_of(phrase))
     names = [c.name for c in columns]
     if len(columns) < 3 or "quantity" not in names:
@@ -189,6 +255,8 @@ def read_table(
             header.cell_bounds = _cell_bounds(header, page)
             table.headers.append(header)
             table.rows.add(header.row.index)
+            if header.second_row is not None:
+                table.rows.add(header.second_row.index)
         if header is None:
             continue
         if _read_rows(header, page_rows[start:], conventions, table):
@@ -199,10 +267,16 @@ def read_table(
 
 
 def _first_header(rows: list[Row]) -> tuple[TableHeader, int] | None:
+    """The first header on a page and where its rows start."""
     for position, row in enumerate(rows):
         header = find_header(row)
         if header:
             return header, position + 1
+        if position + 1 < len(rows):
+            header = find_stacked_header(row, rows[position + 1])
+            if header:
+                header.second_row = rows[position + 1]
+                return header, position + 2
     return None
 
 
@@ -245,7 +319,7 @@ def _read_rows(
 def _totals_kind(row: Row) -> str | None:
     """'total' for a subtotal/tax/freight/total row, 'ignore' for carried-forward."""
     for phrase in row.phrases[:3]:
-        found = match_label(phrase.text, TOTAL_LABELS)
+        found = match_total_label(phrase.text)
         if found and (not found.rest or _numeric_rest(found.rest)):
             return "ignore" if found.field == "ignore" else "total"
     return None

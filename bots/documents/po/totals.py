@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from bots.documents.po.labels import TOTAL_LABELS, match_label
+from bots.documents.po.labels import match_total_label
 from bots.documents.po.layout import Row
 from bots.documents.po.parsing import parse_number
 
@@ -52,7 +52,7 @@ def read_totals(rows: list[Row], number_format: str) -> Totals:
 
 def _totals_row(row: Row, number_format: str) -> tuple[str, Decimal] | None:
     for position, phrase in enumerate(row.phrases[:3]):
-        found = match_label(phrase.text, TOTAL_LABELS)
+        found = match_total_label(phrase.text)
         if not found or found.field == "ignore":
             continue
         candidates = [p.text for p in row.phrases[position + 1 :]]

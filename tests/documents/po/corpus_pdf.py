@@ -280,6 +280,12 @@ class Drawing:
                 stroke=0,
             )
             self.canvas.setFillGray(0)
+        if any("\n" in title for title in titles):
+            # stacked titles: the first word one line up, single words at the bottom
+            upper = [t.split("\n")[0] if "\n" in t else "" for t in titles]
+            lower = [t.split("\n")[-1] for t in titles]
+            self.draw_cells(self.cells(upper, bold=True), y + 9, bold=True)
+            titles = lower
         self.draw_cells(self.cells(titles, bold=True), y, bold=True)
         if not self.spec.ruled:
             self.canvas.line(self.edges[0], y - 4, self.edges[-1], y - 4)
