@@ -78,8 +78,11 @@ class Mailer:
         try:
             if smtp.security == "tls":
                 client: smtplib.SMTP = smtplib.SMTP_SSL(
-                    smtp.host, smtp.port, timeout=30,
-                    context=ssl.create_default_context())
+                    smtp.host,
+                    smtp.port,
+                    timeout=30,
+                    context=ssl.create_default_context(),
+                )
             else:
                 client = smtplib.SMTP(smtp.host, smtp.port, timeout=30)
                 if smtp.security == "starttls":
@@ -102,24 +105,31 @@ class Mailer:
                 self._client = self._connect()
             try:
                 self._client.send_message(message, to_addrs=recipients)
-                log.info("mail sent to %s: %s", ", ".join(recipients), message["Subject"])
+                log.info(
+                    "mail sent to %s: %s", ", ".join(recipients), message["Subject"]
+                )
                 return
             except smtplib.SMTPServerDisconnected:
                 self._client = None
                 if attempt == 2:
-                    raise TechnicalError("smtp_disconnected",
-                                         "the mail server closed the connection",
-                                         step="send mail") from None
+                    raise TechnicalError(
+                        "smtp_disconnected",
+                        "the mail server closed the connection",
+                        step="send mail",
+                    ) from None
             except smtplib.SMTPRecipientsRefused as exc:
                 from bots.errors import BusinessError
 
-                raise BusinessError("recipient_refused",
-                                    f"the mail server refused {', '.join(exc.recipients)}",
-                                    step="send mail") from exc
+                raise BusinessError(
+                    "recipient_refused",
+                    f"the mail server refused {', '.join(exc.recipients)}",
+                    step="send mail",
+                ) from exc
             except (OSError, smtplib.SMTPException) as exc:
                 self._client = None
-                raise TechnicalError("smtp_error", f"sending failed: {exc}",
-                                     step="send mail") from exc
+                raise TechnicalError(
+                    "smtp_error", f"sending failed: {exc}", step="send mail"
+                ) from exc
 
     def close(self) -> None:
         if self._client is not None:

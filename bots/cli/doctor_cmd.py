@@ -37,8 +37,14 @@ def check_browser(settings: Settings) -> list[Check]:
     path = settings.browser.executable_path or None
     name = f"browser {path or '(Playwright Chromium)'}"
     if path and not Path(path).exists():
-        return [Check(name, False, "executable not found",
-                      "apt-get install chromium, or set O2C_BROWSER__EXECUTABLE_PATH")]
+        return [
+            Check(
+                name,
+                False,
+                "executable not found",
+                "apt-get install chromium, or set O2C_BROWSER__EXECUTABLE_PATH",
+            )
+        ]
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=path, headless=True)
@@ -46,8 +52,14 @@ def check_browser(settings: Settings) -> list[Check]:
             browser.close()
     except Error as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
-        return [Check(name, False, f"cannot launch: {first}",
-                      "check the executable path and that Chromium starts headless")]
+        return [
+            Check(
+                name,
+                False,
+                f"cannot launch: {first}",
+                "check the executable path and that Chromium starts headless",
+            )
+        ]
     return [Check(name, True, f"launched Chromium {version}")]
 
 
@@ -58,8 +70,14 @@ def check_database(settings: Settings) -> list[Check]:
     try:
         problem = db.check_migrated(settings)
     except Exception as exc:  # any driver error means unreachable
-        return [Check("database", False, f"{url}: {exc.__class__.__name__}: {exc}",
-                      "check O2C_DATABASE_URL and that the server is running")]
+        return [
+            Check(
+                "database",
+                False,
+                f"{url}: {exc.__class__.__name__}: {exc}",
+                "check O2C_DATABASE_URL and that the server is running",
+            )
+        ]
     if problem:
         return [Check("database", False, f"{url}: {problem}", "run `o2c db upgrade`")]
     return [Check("database", True, f"{url}: reachable and migrated")]
@@ -75,19 +93,32 @@ def check_mail(settings: Settings) -> list[Check]:
     except ConfigError as exc:
         return [Check(name, False, "no password set", exc.fix)]
     try:
-        client = IMAPClient(imap.host, port=imap.port, ssl=imap.security == "tls",
-                            timeout=10)
+        client = IMAPClient(
+            imap.host, port=imap.port, ssl=imap.security == "tls", timeout=10
+        )
         if imap.security == "starttls":
             client.starttls()
         client.login(imap.username, password)
         client.select_folder(imap.folder, readonly=True)
         client.logout()
     except (OSError, socket.timeout) as exc:
-        return [Check(name, False, f"unreachable: {exc}",
-                      "start the mail server (o2c sandbox up) or fix imap.host/port")]
+        return [
+            Check(
+                name,
+                False,
+                f"unreachable: {exc}",
+                "start the mail server (o2c sandbox up) or fix imap.host/port",
+            )
+        ]
     except Exception as exc:  # IMAP protocol errors: login refused, no folder
-        return [Check(name, False, f"login or folder failed: {exc}",
-                      "check imap.username, O2C_IMAP__PASSWORD and imap.folder")]
+        return [
+            Check(
+                name,
+                False,
+                f"login or folder failed: {exc}",
+                "check imap.username, O2C_IMAP__PASSWORD and imap.folder",
+            )
+        ]
     return [Check(name, True, f"logged in as {imap.username}, {imap.folder} readable")]
 
 
@@ -97,12 +128,20 @@ def _http_check(name: str, url: str) -> Check:
             return Check(name, True, f"{url} answers HTTP {answer.status}")
     except urllib.error.HTTPError as exc:
         ok = exc.code < 500
-        return Check(name, ok, f"{url} answers HTTP {exc.code}",
-                     "" if ok else "the system reports an error or maintenance")
+        return Check(
+            name,
+            ok,
+            f"{url} answers HTTP {exc.code}",
+            "" if ok else "the system reports an error or maintenance",
+        )
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        return Check(name, False, f"{url} unreachable: {reason}",
-                     "start it (o2c sandbox up) or correct its url setting")
+        return Check(
+            name,
+            False,
+            f"{url} unreachable: {reason}",
+            "start it (o2c sandbox up) or correct its url setting",
+        )
 
 
 def check_systems(settings: Settings) -> list[Check]:
@@ -125,14 +164,26 @@ def check_files(settings: Settings) -> list[Check]:
     ):
         files = sorted(folder.glob("*.y*ml"))
         if not files:
-            checks.append(Check(f"{folder.name}/", False, f"no YAML files in {folder}",
-                                f"add files to {folder} or remove the empty folder"))
+            checks.append(
+                Check(
+                    f"{folder.name}/",
+                    False,
+                    f"no YAML files in {folder}",
+                    f"add files to {folder} or remove the empty folder",
+                )
+            )
         for path in files:
             try:
                 validate(path)
             except (O2CError, yaml.YAMLError, ValueError, KeyError) as exc:
-                checks.append(Check(f"{folder.name}/{path.name}", False, str(exc),
-                                    "correct the file"))
+                checks.append(
+                    Check(
+                        f"{folder.name}/{path.name}",
+                        False,
+                        str(exc),
+                        "correct the file",
+                    )
+                )
             else:
                 checks.append(Check(f"{folder.name}/{path.name}", True, "loads"))
     return checks
@@ -168,14 +219,20 @@ def run_checks(settings: Settings, only: tuple[str, ...] = ()) -> list[Check]:
             results.extend(check(settings))
         except Exception as exc:  # a broken check must not hide the others
             log.debug("check %s failed", key, exc_info=True)
-            results.append(Check(key, False, f"check failed: {exc}", "see o2c -vv doctor"))
+            results.append(
+                Check(key, False, f"check failed: {exc}", "see o2c -vv doctor")
+            )
     return results
 
 
 @click.command("doctor")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option("--only", multiple=True, type=click.Choice([k for k, _ in CHECKS]),
-              help="Run only these checks (repeatable).")
+@click.option(
+    "--only",
+    multiple=True,
+    type=click.Choice([k for k, _ in CHECKS]),
+    help="Run only these checks (repeatable).",
+)
 def doctor(as_json: bool, only: tuple[str, ...]) -> None:
     """Check browser, database, mail, ERP and portals, selector and schedule files.
 

@@ -20,7 +20,9 @@ log = logging.getLogger(__name__)
 def recipients(customer: Customer, roles: list[str]) -> tuple[list[str], str]:
     """The addresses for a mail and the name to greet: contacts with one of `roles`,
     else every contact, else the customer's addresses."""
-    chosen = [c for c in customer.contacts if c.role in roles] or list(customer.contacts)
+    chosen = [c for c in customer.contacts if c.role in roles] or list(
+        customer.contacts
+    )
     emails = [c.email for c in chosen if c.email] or list(customer.emails)
     if not emails:
         raise BusinessError(
@@ -51,15 +53,19 @@ def send_customer_mail(
 ) -> dict[str, Any]:
     """Render and send; returns what the work item records as its result."""
     to, contact_name = recipients(customer, roles)
-    full = {"contact_name": contact_name, "sender_name": settings.comms.sender_name,
-            "customer": {"customer_no": customer.customer_no, "name": customer.name},
-            **context}
+    full = {
+        "contact_name": contact_name,
+        "sender_name": settings.comms.sender_name,
+        "customer": {"customer_no": customer.customer_no, "name": customer.name},
+        **context,
+    }
     mail = render_mail(kind, full, home=settings.home)
     result: dict[str, Any] = {"to": to, "subject": mail.subject, "kind": kind}
     if dry_run:
         log.info("dry run: would send '%s' to %s", mail.subject, ", ".join(to))
         return {**result, "dry_run": True}
-    message = build_message(mailer.sender, to, mail,
-                            message_id=message_id(reference, settings.smtp.sender))
+    message = build_message(
+        mailer.sender, to, mail, message_id=message_id(reference, settings.smtp.sender)
+    )
     sent = send_once(settings, mailer, reference, message)
     return {**result, "sent": sent, "already_sent": not sent}

@@ -111,11 +111,18 @@ def plan_notices(
         for notice in notices_for(order):
             portal = portals.get(order.customer_no)
             if portal:
-                plan.portal.append(PlannedMessage(
-                    reference=f"portal:{portal}:{notice.key}",
-                    payload={"channel": "portal", "portal": portal, "kind": notice.kind,
-                             "order": order_json(order)},
-                    priority=1))
+                plan.portal.append(
+                    PlannedMessage(
+                        reference=f"portal:{portal}:{notice.key}",
+                        payload={
+                            "channel": "portal",
+                            "portal": portal,
+                            "kind": notice.kind,
+                            "order": order_json(order),
+                        },
+                        priority=1,
+                    )
+                )
             if notice.key in told:
                 continue
             if notice.kind == DELAY:
@@ -133,18 +140,31 @@ def plan_notices(
 def _mail(notice: Notice) -> PlannedMessage:
     return PlannedMessage(
         reference=f"mail:{notice.key}",
-        payload={"channel": "mail", "kind": MAIL_KINDS[notice.kind],
-                 "customer_no": notice.order.customer_no,
-                 "orders": [order_json(notice.order)], "covers": [notice.key]})
+        payload={
+            "channel": "mail",
+            "kind": MAIL_KINDS[notice.kind],
+            "customer_no": notice.order.customer_no,
+            "orders": [order_json(notice.order)],
+            "covers": [notice.key],
+        },
+    )
 
 
 def _crisis(customer: str, notices: list[Notice]) -> PlannedMessage:
     keys = sorted(n.key for n in notices)
     digest = hashlib.sha256("|".join(keys).encode()).hexdigest()[:16]
-    orders = sorted((order_json(n.order) for n in notices), key=lambda o: o["so_number"])
+    orders = sorted(
+        (order_json(n.order) for n in notices), key=lambda o: o["so_number"]
+    )
     log.info("consolidating %d delays of %s into one notice", len(notices), customer)
     return PlannedMessage(
         reference=f"mail:crisis:{customer}:{digest}",
-        payload={"channel": "mail", "kind": "crisis_notice", "customer_no": customer,
-                 "orders": orders, "covers": keys},
-        priority=2)
+        payload={
+            "channel": "mail",
+            "kind": "crisis_notice",
+            "customer_no": customer,
+            "orders": orders,
+            "covers": keys,
+        },
+        priority=2,
+    )

@@ -22,7 +22,9 @@ log = logging.getLogger(__name__)
 NAMESPACE = "outbox"
 
 
-def send_once(settings: Settings, mailer: Mailer, key: str, message: EmailMessage) -> bool:
+def send_once(
+    settings: Settings, mailer: Mailer, key: str, message: EmailMessage
+) -> bool:
     """Send `message` unless `key` was sent before; True when it was sent now."""
     state = kv_get(settings, NAMESPACE, key)
     if state and state.get("state") == "sent":
@@ -42,8 +44,12 @@ def send_once(settings: Settings, mailer: Mailer, key: str, message: EmailMessag
     except (TechnicalError, BusinessError):
         kv_delete(settings, NAMESPACE, key)  # the server did not accept it
         raise
-    kv_put(settings, NAMESPACE, key, {"state": "sent", "at": _now(),
-                                      "message_id": str(message["Message-ID"])})
+    kv_put(
+        settings,
+        NAMESPACE,
+        key,
+        {"state": "sent", "at": _now(), "message_id": str(message["Message-ID"])},
+    )
     return True
 
 

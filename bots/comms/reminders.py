@@ -81,8 +81,9 @@ def plan_reminders(
             continue
         key = (invoice.customer_id, level.name)
         if key not in batches:
-            batches[key] = ReminderBatch(invoice.customer_id, invoice.customer_name,
-                                         level)
+            batches[key] = ReminderBatch(
+                invoice.customer_id, invoice.customer_name, level
+            )
         batches[key].invoices.append(invoice)
     for batch in batches.values():
         batch.invoices.sort(key=lambda i: (i.due_date, i.invoice_number))

@@ -60,19 +60,28 @@ def _environment(home: Path | None) -> Environment:
     return env
 
 
-def render_mail(kind: str, context: dict[str, Any], home: Path | None = None) -> RenderedMail:
+def render_mail(
+    kind: str, context: dict[str, Any], home: Path | None = None
+) -> RenderedMail:
     """Render one mail kind; ConfigError naming the template when it is broken."""
     if kind not in KINDS:
-        raise ConfigError("template", f"unknown mail kind '{kind}'", f"use one of {KINDS}")
+        raise ConfigError(
+            "template", f"unknown mail kind '{kind}'", f"use one of {KINDS}"
+        )
     env = _environment(home)
     parts = {}
-    for part, name in (("subject", f"{kind}.subject.txt"), ("text", f"{kind}.txt"),
-                       ("html", f"{kind}.html")):
+    for part, name in (
+        ("subject", f"{kind}.subject.txt"),
+        ("text", f"{kind}.txt"),
+        ("html", f"{kind}.html"),
+    ):
         try:
             parts[part] = env.get_template(name).render(**context)
         except TemplateError as exc:
-            raise ConfigError(f"templates/{name}", str(exc),
-                              "correct the template or remove it to use the shipped one"
-                              ) from exc
+            raise ConfigError(
+                f"templates/{name}",
+                str(exc),
+                "correct the template or remove it to use the shipped one",
+            ) from exc
     subject = " ".join(parts["subject"].split())
     return RenderedMail(subject=subject, text=parts["text"], html=parts["html"])

@@ -14,8 +14,11 @@ def open_portal(settings: Settings, name: str, run_dir: Path | None) -> PortalAd
     """The adapter for the portal configured as `portals.<name>` (not yet opened)."""
     portal = settings.portals.get(name)
     if portal is None:
-        raise ConfigError(f"portals.{name}", "no such portal is configured",
-                          f"add a [portals.{name}] section with kind and url")
+        raise ConfigError(
+            f"portals.{name}",
+            "no such portal is configured",
+            f"add a [portals.{name}] section with kind and url",
+        )
     if portal.kind == "a":
         from bots.adapters.portals.portal_a import PortalA
 

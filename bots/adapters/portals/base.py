@@ -72,8 +72,12 @@ class PortalAdapter(ABC):
         self.open()
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None,
-                 exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.close()
 
     @abstractmethod
@@ -87,17 +91,25 @@ class PortalAdapter(ABC):
         """The PO as the portal shows it, or None when the portal has no such PO."""
 
     @abstractmethod
-    def post_acknowledgment(self, po_number: str, order_number: str,
-                            confirmed_date: date) -> PostResult: ...
+    def post_acknowledgment(
+        self, po_number: str, order_number: str, confirmed_date: date
+    ) -> PostResult: ...
 
     @abstractmethod
-    def post_ship_notice(self, po_number: str, carrier: str, tracking: str,
-                         ship_date: date, quantities: dict[str, Decimal]) -> PostResult:
+    def post_ship_notice(
+        self,
+        po_number: str,
+        carrier: str,
+        tracking: str,
+        ship_date: date,
+        quantities: dict[str, Decimal],
+    ) -> PostResult:
         """`quantities` maps the customer's part number to the quantity shipped."""
 
     @abstractmethod
-    def post_delay_notice(self, po_number: str, new_date: date,
-                          reason: str) -> PostResult: ...
+    def post_delay_notice(
+        self, po_number: str, new_date: date, reason: str
+    ) -> PostResult: ...
 
     @abstractmethod
     def capture_evidence(self, dest_dir: Path, name: str) -> list[Path]: ...

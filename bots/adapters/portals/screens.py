@@ -42,7 +42,9 @@ class PortalScreens:
     @property
     def page(self) -> Page:
         if self._page is None:
-            raise TechnicalError("browser_error", f"{self.name} is not open", step="portal")
+            raise TechnicalError(
+                "browser_error", f"{self.name} is not open", step="portal"
+            )
         return self._page
 
     def start(self) -> None:
@@ -61,29 +63,44 @@ class PortalScreens:
             raise browser_failure(exc, step) from exc
         status = response.status if response else 200
         if status == 503:
-            raise TechnicalError("maintenance",
-                                 f"{self.name} is down for maintenance (HTTP 503)", step=step)
+            raise TechnicalError(
+                "maintenance",
+                f"{self.name} is down for maintenance (HTTP 503)",
+                step=step,
+            )
         if status >= 500:
-            raise TechnicalError("http_error", f"{self.name} answered HTTP {status}",
-                                 step=step)
+            raise TechnicalError(
+                "http_error", f"{self.name} answered HTTP {status}", step=step
+            )
         self.dismiss_notice()
 
     def dismiss_notice(self) -> None:
-        self.session.dismiss_modals(self.page, [self.sel.get("common", "system_message_ok")])
+        self.session.dismiss_modals(
+            self.page, [self.sel.get("common", "system_message_ok")]
+        )
 
-    def wait_for(self, screen: str, element: str, step: str, *, timeout_ms: int | None = None,
-                 **fields: str) -> None:
+    def wait_for(
+        self,
+        screen: str,
+        element: str,
+        step: str,
+        *,
+        timeout_ms: int | None = None,
+        **fields: str,
+    ) -> None:
         selector = self.sel.get(screen, element, **fields)
         try:
             self.page.locator(selector).first.wait_for(
-                state="attached", timeout=timeout_ms or self.settings.browser.timeout_ms)
+                state="attached", timeout=timeout_ms or self.settings.browser.timeout_ms
+            )
         except PlaywrightError as exc:
             raise TechnicalError(
                 "selector_missing",
                 f"{self.name}: the screen has no '{screen}.{element}' ({selector}); "
                 "the portal may have changed - check selectors/"
                 f"{self.selector_file}.yaml",
-                step=step) from exc
+                step=step,
+            ) from exc
 
     def visible(self, screen: str, element: str, **fields: str) -> bool:
         locator = self.page.locator(self.sel.get(screen, element, **fields))
@@ -109,7 +126,8 @@ class PortalScreens:
         try:
             return action()
         except SessionExpired as exc:
-            raise TechnicalError("session_expired",
-                                 f"{self.name} keeps ending the session", step="login") from exc
+            raise TechnicalError(
+                "session_expired", f"{self.name} keeps ending the session", step="login"
+            ) from exc
         except PlaywrightError as exc:
             raise browser_failure(exc, "portal") from exc
