@@ -350,8 +350,7 @@ def load_settings(**overrides: Any) -> Settings:
         raise ConfigError(
             key,
             error["msg"],
-            f"correct '{key}' in {home / 'o2c.toml'} or its O2C_ environment "
-            "variable",
+            f"correct '{key}' in {home / 'o2c.toml'} or its O2C_ environment variable",
         ) from exc
     settings.home.mkdir(parents=True, exist_ok=True)
     return settings
