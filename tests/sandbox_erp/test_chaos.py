@@ -69,14 +69,16 @@ def test_maintenance_answers_503(page: Page, erp: Erp, screenshots_dir: Path) ->
 def test_idle_session_expires_to_the_login_page(
     page: Page, erp: Erp, screenshots_dir: Path
 ) -> None:
-    erp.chaos.update(session_ttl_seconds=2)
     log_in(page, erp)
     frame = content(page)
     frame.goto(erp.url + "/orders/new")
     frame.fill("#customer_no", "C1001")
     frame.fill("#customer_po", "PO-EXPIRED-1")
     frame.fill("#po_date", "2026-11-01")
-    time.sleep(2.5)
+    erp.chaos.update(
+        session_ttl_seconds=1
+    )  # after the last request, so load can't race
+    time.sleep(1.5)
 
     frame.click("#header-next")  # a POST on an expired session
     frame.wait_for_url("**/login?expired=1")
