@@ -44,11 +44,9 @@ def create_app(settings: Settings) -> Flask:
             settings.console.login_lockout_seconds,
         ),
     )
-    security.install(
-        app,
-        lambda name: users.find_user(settings, name),
-        settings.console.session_idle_minutes,
-    )
+    sessions = security.SessionStore(settings, settings.console.session_idle_minutes)
+    app.config["O2C_SESSIONS"] = sessions
+    security.install(app, lambda name: users.find_user(settings, name), sessions)
     install_filters(app, settings)
     for blueprint in (
         auth.bp,

@@ -1,13 +1,17 @@
 """Sessions, CSRF tokens, roles, login throttling and security headers.
 
-The console keeps its session in Flask's signed cookie (HttpOnly, SameSite=Lax);
-the signing key lives in `<home>/console-secret.key`, created on first start with
-owner-only permissions. Every request re-reads the user from the database, so a
-removed user or a changed role takes effect at once.
+The browser holds only a random session id in Flask's signed cookie (HttpOnly,
+SameSite=Lax); the session itself lives in the database (the runtime's key-value
+store, keyed by the id's SHA-256), so signing out or idling past the limit ends it
+for good, even if someone kept a copy of the cookie. The signing key lives in
+`<home>/console-secret.key`, created on first start with owner-only permissions.
+Every request re-reads the user, so a removed user or a changed role takes effect
+at once.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import logging
 import os
@@ -21,6 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, abort, g, redirect, request, session, url_for
+
+from bots.config import Settings
+from bots.runtime.kv import kv_delete, kv_get, kv_items, kv_put
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +51,58 @@ def secret_key(home: Path) -> bytes:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
     return path.read_text().strip().encode()
+
+
+SESSIONS = "console.sessions"
+TOUCH_EVERY_SECONDS = 30
+
+
+class SessionStore:
+    """Server-side sessions: created at sign-in, ended at sign-out or when idle."""
+
+    def __init__(self, settings: Settings, idle_minutes: int) -> None:
+        self.settings = settings
+        self.idle_seconds = idle_minutes * 60
+
+    @staticmethod
+    def _key(sid: str) -> str:
+        return hashlib.sha256(sid.encode()).hexdigest()
+
+    def create(self, user: str) -> str:
+        self._forget_idle()
+        sid = secrets.token_urlsafe(32)
+        now = time.time()
+        kv_put(
+            self.settings,
+            SESSIONS,
+            self._key(sid),
+            {"user": user, "created": now, "seen": now},
+        )
+        return sid
+
+    def touch(self, sid: str) -> str | None:
+        """The session's user if it is alive (and note it was used), else None."""
+        key = self._key(sid)
+        record = kv_get(self.settings, SESSIONS, key)
+        now = time.time()
+        if not isinstance(record, dict):
+            return None
+        if now - float(record.get("seen", 0)) > self.idle_seconds:
+            kv_delete(self.settings, SESSIONS, key)
+            return None
+        if now - float(record["seen"]) > TOUCH_EVERY_SECONDS:
+            kv_put(self.settings, SESSIONS, key, {**record, "seen": now})
+        return str(record.get("user") or "") or None
+
+    def end(self, sid: str) -> None:
+        kv_delete(self.settings, SESSIONS, self._key(sid))
+
+    def _forget_idle(self) -> None:
+        now = time.time()
+        for key, record in kv_items(self.settings, SESSIONS).items():
+            seen = record.get("seen", 0) if isinstance(record, dict) else 0
+            if now - float(seen) > self.idle_seconds:
+                kv_delete(self.settings, SESSIONS, key)
 
 
 def csrf_token() -> str:
@@ -139,27 +198,25 @@ class Throttle:
             self._locked_until.pop(key, None)
 
 
-def install(app: Flask, load_user: Callable[[str], Any], idle_minutes: int) -> None:
+def install(app: Flask, load_user: Callable[[str], Any], store: SessionStore) -> None:
     """Wire session checks, CSRF and headers into every request of `app`."""
-    idle_seconds = idle_minutes * 60
 
     @app.before_request
     def _guard() -> Response | None:
         check_csrf()
         if request.endpoint in PUBLIC_ENDPOINTS:
             return None
-        name = session.get("user")
-        seen = session.get("seen", 0)
+        sid = session.get("sid")
+        name = store.touch(sid) if sid else None
         user = load_user(name) if name else None
-        if user is None or time.time() - seen > idle_seconds:
-            if name:
-                log.info("session of %s ended (idle or user removed)", name)
-            session.pop("user", None)
+        if user is None:
+            if sid:
+                log.info("session ended (signed out, idle or user removed)")
+            session.pop("sid", None)
             if request.method not in SAFE_METHODS:
                 abort(403, description="Your session has ended. Sign in again.")
             target = request.full_path.rstrip("?")
             return redirect(url_for("auth.login", next=target), 303)
-        session["seen"] = int(time.time())
         g.user = user
         return None
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 import secrets
-import time
 
 from flask import (
     Blueprint,
     Response,
     current_app,
+    g,
     redirect,
     render_template,
     request,
@@ -55,8 +55,7 @@ def login() -> Response | str | tuple[str, int]:
         return _refused(name, next_url, "Wrong user name or password.", 401)
     throttle.succeeded(key)
     session.clear()
-    session["user"] = user.name
-    session["seen"] = int(time.time())
+    session["sid"] = current_app.config["O2C_SESSIONS"].create(user.name)
     session["csrf"] = secrets.token_urlsafe(32)
     session.permanent = True
     users.audit(settings, user.name, "login", key[1])
@@ -79,8 +78,9 @@ def _refused(name: str, next_url: str, error: str, code: int) -> tuple[str, int]
 @bp.route("/logout", methods=["POST"])
 def logout() -> Response:
     settings = current_app.config["O2C_SETTINGS"]
-    name = session.get("user")
+    sid = session.get("sid")
+    if sid:
+        current_app.config["O2C_SESSIONS"].end(sid)
     session.clear()
-    if name:
-        users.audit(settings, name, "logout")
+    users.audit(settings, g.user.name, "logout")
     return redirect(url_for("auth.login"), 303)
