@@ -95,7 +95,7 @@ def intake_env(home: Path, account: ImapAccount, erp_url: str) -> dict[str, str]
         "O2C_ERP__USERNAME": "robot",
         "O2C_ERP__PASSWORD": ERP_USERS["robot"],
         "O2C_BROWSER__EXECUTABLE_PATH": CHROMIUM,
-        "O2C_BROWSER__TIMEOUT_MS": "8000",
+        "O2C_BROWSER__TIMEOUT_MS": "15000",
         "O2C_RUNTIME__BACKOFF_BASE_SECONDS": "0",
         "O2C_RUNTIME__BACKOFF_MAX_SECONDS": "0",
     }
