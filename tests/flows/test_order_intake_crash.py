@@ -48,7 +48,7 @@ def wait_for_orders(
     world: IntakeWorld,
     count: int,
     process: subprocess.Popen[bytes],
-    timeout: float = 90,
+    timeout: float = 150,
 ) -> bool:
     """Wait until the ERP holds `count` orders more than its seed (or the bot ended)."""
     deadline = time.monotonic() + timeout
