@@ -165,7 +165,11 @@ def candidate_keys(text: str) -> dict[str, bool]:
                 continue
             key = invoice_key(joined)
             if key:
-                strong = len(key) >= STRONG_KEY_LENGTH or bool(_PREFIX.match(joined))
+                strong = (
+                    len(key) >= STRONG_KEY_LENGTH
+                    or bool(_PREFIX.match(joined))
+                    or bool(_SUFFIX.search(joined))
+                )
                 keys[key] = keys.get(key, False) or strong
     return keys
 

@@ -228,6 +228,18 @@ def reference_variant(rng: random.Random, number: str, strong: bool = False) -> 
             f"{year}-{seq}/INV",
             f"RE: {year}{seq}",
         ]
+    elif number.isdigit():
+        options = [
+            f"Rechnung {number}",
+            f"Invoice {number}",
+            f"INV{number}",
+            f"RE {number[:3]} {number[3:]}",
+            f"Rg {_ocr(rng, number)}",
+            f"Beleg-Nr. {number}",
+            f"{number}/INV",
+        ]
+        if not strong:
+            options += [number, f"{number[:3]} {number[3:]}", _ocr(rng, number)]
     else:
         digits = number[2:]
         short = digits.lstrip("0")

@@ -102,6 +102,35 @@ MIXES: dict[str, dict] = {
             "ref_ambiguous": 3,
         },
     },
+    "dense": {
+        "invoice_format": "digits",
+        "camt_version": "08",
+        "open_items": "csv",
+        "customer_noise": True,
+        "per_customer": 60,
+        "weights": {
+            "ref_exact": 12,
+            "ref_structured": 4,
+            "ref_multi": 10,
+            "ref_discount": 5,
+            "bai2_ref": 6,
+            "ref_unknown_payer": 4,
+            "amount_single": 12,
+            "amount_combo": 10,
+            "amount_discount": 5,
+            "advice_deduction": 6,
+            "advice_discount": 3,
+            "advice_pdf": 1,
+            "short_ref": 4,
+            "split": 4,
+            "overpay": 3,
+            "ambiguous_dup": 4,
+            "unknown_payer": 5,
+            "currency_mismatch": 2,
+            "short_noref": 4,
+            "ref_ambiguous": 3,
+        },
+    },
 }
 MATCHED_SCENARIOS = {
     "ref_exact", "ref_structured", "ref_multi", "ref_discount", "bai2_ref",
@@ -160,7 +189,8 @@ class Generator:
         self.seed, self.mix_name = seed, mix
         self.mix = MIXES[mix]
         self.target_payments = payments
-        self.customers = self._customers(max(8, invoices // 20))
+        per_customer = self.mix.get("per_customer", 20)
+        self.customers = self._customers(max(8, invoices // per_customer))
         self.invoices = self._invoices(invoices)
         self.by_customer: dict[str, list[Invoice]] = {}
         for invoice in self.invoices:
@@ -218,6 +248,8 @@ class Generator:
     def _number(self, sequence: int) -> str:
         if self.mix["invoice_format"] == "year":
             return f"INV-2026-{sequence:06d}"
+        if self.mix["invoice_format"] == "digits":
+            return str(4000000 + sequence)
         return f"RE{sequence + 100000:08d}"
 
     # --- picking -----------------------------------------------------------------------

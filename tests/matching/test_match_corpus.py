@@ -1,8 +1,9 @@
 """The matcher on generated corpora: >= 95% of matchable payments right, none wrong.
 
 The committed corpus (seed 1, standard mix) is read through the real file readers;
-a second corpus with another seed and the alternate mix is generated here, and a
-third with more invoices per customer, so the result cannot be tuned to one file.
+corpora with other seeds and mixes are generated here - the alternate mix, a
+larger standard one, and the dense mix with three times as many open invoices per
+customer and bare-number references - so the result cannot be tuned to one file.
 """
 
 from __future__ import annotations
@@ -83,7 +84,11 @@ def test_generator_is_deterministic_and_reproduces_the_committed_corpus(
 
 @pytest.mark.parametrize(
     ("seed", "payments", "invoices", "mix"),
-    [(7, 400, 4000, "alternate"), (23, 500, 8000, "standard")],
+    [
+        (7, 400, 4000, "alternate"),
+        (23, 500, 8000, "standard"),
+        (31, 400, 4000, "dense"),
+    ],
 )
 def test_fresh_corpus_with_other_seed_and_mix(
     tmp_path: Path, seed: int, payments: int, invoices: int, mix: str

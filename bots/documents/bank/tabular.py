@@ -26,6 +26,8 @@ HEADER_SCAN_ROWS = 15
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _AMOUNT_JUNK = re.compile(r"[^\d,.\-()+]")
+_PLAIN_AMOUNT = re.compile(r"-?\d+(?:\.\d+)?")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def header_key(text: object) -> str:
@@ -125,6 +127,8 @@ def parse_amount(value: object, source: str, what: str) -> Decimal:
 
 
 def _parse_amount_text(text: str, source: str, what: str) -> Decimal:
+    if _PLAIN_AMOUNT.fullmatch(text):
+        return Decimal(text)
     cleaned = _AMOUNT_JUNK.sub("", text)
     negative = cleaned.startswith("(") and cleaned.endswith(")")
     cleaned = cleaned.strip("()+")
@@ -154,6 +158,11 @@ def parse_date(value: object, source: str, what: str) -> date | None:
     if isinstance(value, date):
         return value
     text = str(value).strip()
+    if _ISO_DATE.fullmatch(text[:10]):
+        try:
+            return date.fromisoformat(text[:10])
+        except ValueError:
+            pass
     for pattern in (
         "%Y-%m-%d",
         "%d.%m.%Y",
