@@ -30,11 +30,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bots.adapters.erp import OrderEntry, OrderHeader, OrderLine, open_erp  # noqa: E402
-from bots.config import load_settings  # noqa: E402
-from sandbox import seed  # noqa: E402
-from sandbox.credentials import ERP_USERS  # noqa: E402
-from sandbox.webserver import free_port  # noqa: E402
+from bots.adapters.erp import OrderEntry, OrderHeader, OrderLine, open_erp
+from bots.config import load_settings
+from sandbox import seed
+from sandbox.credentials import ERP_USERS
+from sandbox.webserver import free_port
 
 log = logging.getLogger("bench.erp_entry")
 
