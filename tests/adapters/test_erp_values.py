@@ -14,7 +14,7 @@ from bots.errors import TechnicalError
 def test_money_reads_thousands_separators_and_blanks() -> None:
     assert money("1,234.50") == Decimal("1234.50")
     assert money(" -12.00 ") == Decimal("-12.00")
-    assert money("") == money(None) == Decimal("0")
+    assert money("") == money(None) == Decimal(0)
     with pytest.raises(TechnicalError) as caught:
         money("12,3O.00")
     assert caught.value.code == "unreadable_value"
