@@ -133,10 +133,10 @@ def test_payment_the_erp_refuses_is_a_business_error(
     wrong_payer = PaymentPosting(
         "BANK-T-0003",
         "C1006",
-        Decimal("10"),
+        Decimal(10),
         customer.currency,
         date(2026, 12, 1),
-        [PaymentApplication(foreign, Decimal("10"))],
+        [PaymentApplication(foreign, Decimal(10))],
     )
     with pytest.raises(BusinessError) as caught:
         erp.post_payment(wrong_payer)
