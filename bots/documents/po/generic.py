@@ -31,6 +31,7 @@ from bots.documents.po.models import Party, PurchaseOrder
 from bots.documents.po.parsing import (
     Conventions,
     ambiguous_dates,
+    currency_codes,
     decide_day_first,
     detect_number_format,
     find_currency,
@@ -96,11 +97,16 @@ def read_layout(
     warnings = _read_header(po, hits, rows, conventions)
     po.buyer = _party(hits, "buyer", rows) or letterhead(rows, pages[0].height)
     po.ship_to = _party(hits, "ship_to", rows) or Party()
+    labelled = po.currency is not None
     po.currency = po.currency or _document_currency(rows)
     totals = read_totals(_rows_for_totals(outside, table), conventions.number_format)
     po.subtotal, po.tax = totals.subtotal, totals.tax
     po.freight, po.total = totals.freight, totals.total
-    po.warnings = warnings + _date_order_warnings(rows, conventions)
+    po.warnings = [
+        *warnings,
+        *_date_order_warnings(rows, conventions),
+        *_currency_warnings(po, rows, labelled),
+    ]
     log.debug(
         "generic reader: %s conventions=%s lines=%d", source, conventions, len(po.lines)
     )
@@ -133,12 +139,33 @@ def _party(hits: list[LabelHit], field: str, rows: list[Row]) -> Party | None:
 
 
 def _document_currency(rows: list[Row]) -> str | None:
-    codes: dict[str, int] = {}
+    """The code the document writes out most, else the one its symbols imply."""
+    written = _currencies(rows)
+    if written:
+        return max(written, key=lambda code: written[code])
+    implied: dict[str, int] = {}
     for row in rows:
         code = find_currency(row.text)
         if code:
-            codes[code] = codes.get(code, 0) + 1
-    return max(codes, key=lambda code: codes[code]) if codes else None
+            implied[code] = implied.get(code, 0) + 1
+    return max(implied, key=lambda code: implied[code]) if implied else None
+
+
+def _currencies(rows: list[Row]) -> dict[str, int]:
+    written: dict[str, int] = {}
+    for row in rows:
+        for code in currency_codes(row.text):
+            written[code] = written.get(code, 0) + 1
+    return written
+
+
+def _currency_warnings(po: PurchaseOrder, rows: list[Row], labelled: bool) -> list[str]:
+    written = sorted(_currencies(rows))
+    if labelled or len(written) < 2:
+        return []
+    return [
+        f"several currencies are named ({', '.join(written)}); {po.currency} was taken"
+    ]
 
 
 def _rows_for_totals(outside: list[Row], table: LineTable) -> list[Row]:

@@ -177,7 +177,10 @@ NOT_PO_TITLE_WORDS = (
     "invoice", "tax invoice", "rechnung", "facture", "factura", "factuur",
     "credit note", "gutschrift", "avoir", "quotation", "angebot", "devis",
     "delivery note", "lieferschein", "bon de livraison", "statement",
-    "remittance advice", "receipt", "dear", "sehr geehrte",
+    "remittance advice", "receipt", "dear", "sehr geehrte", "order confirmation",
+    "order acknowledgement", "auftragsbestätigung", "confirmation de commande",
+    "accusé de réception", "confirmación de pedido", "packing slip", "pro forma",
+    "proforma",
 )  # fmt: skip
 
 

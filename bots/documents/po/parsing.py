@@ -264,11 +264,16 @@ def _date_candidates(text: str) -> list[str]:
     return [match.group(0) for match in _DATE_IN_TEXT.finditer(text)]
 
 
+def currency_codes(text: str) -> list[str]:
+    """The ISO 4217 codes written out in the text."""
+    return [c for c in re.findall(r"\b([A-Z]{3})\b", text) if c in CURRENCY_CODES]
+
+
 def find_currency(text: str) -> str | None:
     """An ISO 4217 code named in the text, or one implied by a currency symbol."""
-    for code in re.findall(r"\b([A-Z]{3})\b", text):
-        if code in CURRENCY_CODES:
-            return code
+    codes = currency_codes(text)
+    if codes:
+        return codes[0]
     for symbol, code in CURRENCY_SYMBOLS.items():
         if symbol in text:
             return code

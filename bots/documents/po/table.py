@@ -20,6 +20,7 @@ from itertools import pairwise
 
 from bots.documents.po.labels import (
     COLUMN_LABELS,
+    HEADER_LABELS,
     fold,
     match_label,
     match_total_label,
@@ -306,7 +307,12 @@ def _read_rows(
         elif kind == "ignore":
             table.rows.add(row.index)
             previous = row
-        elif current is not None and gap <= 1.2 * row.height and _continues(cells):
+        elif (
+            current is not None
+            and gap <= 1.2 * row.height
+            and _continues(cells)
+            and not _starts_with_label(row)
+        ):
             extra = cells.get("description") or ""
             current.description = f"{current.description or ''} {extra}".strip()
             table.rows.add(row.index)
@@ -327,6 +333,15 @@ def _totals_kind(row: Row) -> str | None:
 
 def _numeric_rest(rest: str) -> bool:
     return bool(re.fullmatch(r"[\d\s.,%()@:/A-Z$€£-]*", rest))
+
+
+def _starts_with_label(row: Row) -> bool:
+    """A remark under the table ("Notes: ...", "Ship to: ...") is no wrap."""
+    text = row.phrases[0].text
+    found = match_label(text, HEADER_LABELS)
+    if found is None or ":" not in text:
+        return False
+    return text.index(":") <= len(found.label) + 3
 
 
 def _continues(cells: dict[str, str]) -> bool:

@@ -1,0 +1,70 @@
+"""The generic reader where a document leaves room for doubt: it must say so."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+from bots.documents.po import read_purchase_order
+from tests.documents.po import corpus_layouts as layouts
+from tests.documents.po.corpus_pdf import render_pdf
+from tests.documents.po.make_corpus import build_po
+
+BRIGHTLINE = layouts.SPECS[0]
+
+
+def draw(tmp_path: Path, spec: layouts.Spec) -> Path:
+    path = tmp_path / f"{spec.name}.pdf"
+    render_pdf(spec, build_po(spec), path)
+    return path
+
+
+def test_two_written_currencies_need_review(tmp_path: Path) -> None:
+    spec = copy.deepcopy(BRIGHTLINE)
+    spec.currency_note = "All amounts in USD; duties are invoiced in CAD"
+    po = read_purchase_order(draw(tmp_path, spec), use_templates=False)
+    assert po.needs_review
+    assert "several currencies are named (CAD, USD); USD was taken" in po.warnings
+
+
+def test_ambiguous_date_order_needs_review(tmp_path: Path) -> None:
+    spec = copy.deepcopy(BRIGHTLINE)
+    spec.number_style = "eu"  # European numbers, but dollars and 03/04-style dates
+    spec.header_requested = False
+    spec.seed = next(
+        seed
+        for seed in range(1, 500)
+        if (d := build_po(_with_seed(spec, seed)).order_date).day <= 12
+        and d.day != d.month
+    )
+    po = read_purchase_order(draw(tmp_path, spec), use_templates=False)
+    assert po.needs_review
+    assert any("could be day/month or month/day" in w for w in po.warnings), po.warnings
+
+
+def _with_seed(spec: layouts.Spec, seed: int) -> layouts.Spec:
+    changed = copy.deepcopy(spec)
+    changed.seed = seed
+    return changed
+
+
+def test_two_different_po_numbers_need_review(tmp_path: Path) -> None:
+    spec = copy.deepcopy(BRIGHTLINE)
+    spec.extra_fields = [("Order No.:", "BIS-2026-09999")]
+    po = read_purchase_order(draw(tmp_path, spec), use_templates=False)
+    assert po.needs_review
+    assert any("several different PO numbers" in w for w in po.warnings)
+
+
+def test_missing_currency_needs_review(tmp_path: Path) -> None:
+    spec = copy.deepcopy(BRIGHTLINE)
+    spec.currency_note = None
+    po = read_purchase_order(draw(tmp_path, spec), use_templates=False)
+    assert po.currency is None and "no currency was found" in po.warnings
+
+
+def test_missing_totals_label_needs_review(tmp_path: Path) -> None:
+    spec = copy.deepcopy(BRIGHTLINE)
+    spec.labels = {**spec.labels, "total": "Zu zahlen"}  # a label the reader lacks
+    po = read_purchase_order(draw(tmp_path, spec), use_templates=False)
+    assert po.total is None and po.needs_review
