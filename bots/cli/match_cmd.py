@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -62,14 +62,14 @@ def match_command(
     invoices: Path,
     remittances: tuple[Path, ...],
     memory_path: Path | None,
-    today: object,
+    today: datetime | None,
     as_json: bool,
 ) -> None:
     """Match payments to open invoices and show the applications with reasons."""
     open_items = read_open_items(invoices)
     payments = [p for path in remittances for p in read_payments(path)]
     memory = _memory(memory_path)
-    run_date = today.date() if today is not None else date.today()  # type: ignore[attr-defined]
+    run_date = today.date() if today is not None else date.today()
     result = match_payments(payments, open_items, memory=memory, today=run_date)
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))

@@ -130,6 +130,7 @@ def _attach(batch: Batch, target: int, advice: Payment) -> None:
         references=list(payment.references),
     )
     batch.notes[target].append(
-        f"remittance advice {advice.payment_id} ({advice.source}) gives the invoice lines"
+        f"remittance advice {advice.payment_id} ({advice.source}) "
+        "gives the invoice lines"
     )
     log.debug("advice %s linked to payment %s", advice.payment_id, payment.payment_id)

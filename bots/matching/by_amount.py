@@ -164,7 +164,8 @@ def _nearest(
         number = ledger.item(position).invoice_number
         if open_amount >= amount:
             allocation = Allocation(position, amount)
-            reason = f"short payment of {number}? {fmt_cents(open_amount - amount)} would stay open"
+            rest = fmt_cents(open_amount - amount)
+            reason = f"short payment of {number}? {rest} would stay open"
             unapplied = 0
         else:
             allocation = ledger.full(position)

@@ -108,7 +108,7 @@ LEGAL_FORMS = frozenset(
         "DOO",
     ]
 )
-_UMLAUTS = str.maketrans({"Ä": "A", "Ö": "O", "Ü": "U", "ß": "SS", "Æ": "AE", "Ø": "O"})
+_UMLAUTS = str.maketrans({"Ä": "A", "Ö": "O", "Ü": "U", "Æ": "AE", "Ø": "O"})
 _VOWEL_E = re.compile(r"(?<=[AOU])E")
 
 

@@ -252,7 +252,7 @@ class Generator:
             return str(4000000 + sequence)
         return f"RE{sequence + 100000:08d}"
 
-    # --- picking -----------------------------------------------------------------------
+    # --- picking ---------------------------------------------------------------
 
     def take(
         self, customer: Customer | None = None, *, recent: bool = False, count: int = 1
@@ -301,7 +301,7 @@ class Generator:
     def reference(self, invoice: Invoice, strong: bool = False) -> str:
         return parts.reference_variant(self.rng, invoice.number, strong)
 
-    # --- recording ---------------------------------------------------------------------
+    # --- recording -------------------------------------------------------------
 
     def add(
         self,
@@ -353,7 +353,7 @@ class Generator:
     def noise(self, customer: Customer) -> str:
         return parts.noise(self.rng, customer.customer_id, self.mix["customer_noise"])
 
-    # --- the whole corpus --------------------------------------------------------------
+    # --- the whole corpus ------------------------------------------------------
 
     def build(self) -> Corpus:
         from tests.matching import corpus_scenarios as scenarios
