@@ -134,6 +134,13 @@ class RemindersSettings(Section):
     )
 
 
+class CashSettings(Section):
+    inbox_dir: Path | None = Field(
+        default=None,
+        description="watched folder for bank files and advices; default HOME/inbox/bank",
+    )
+
+
 class CommsSettings(Section):
     sender_name: str = "Customer Service"
     crisis_threshold: int = Field(default=2, ge=2)
@@ -190,6 +197,7 @@ class Settings(BaseSettings):
     intake: IntakeSettings = Field(default_factory=IntakeSettings)
     reminders: RemindersSettings = Field(default_factory=RemindersSettings)
     comms: CommsSettings = Field(default_factory=CommsSettings)
+    cash: CashSettings = Field(default_factory=CashSettings)
     console: ConsoleSettings = Field(default_factory=ConsoleSettings)
 
     @classmethod
