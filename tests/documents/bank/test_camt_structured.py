@@ -83,3 +83,31 @@ def test_structured_lines_are_applied_by_the_matcher(tmp_path: Path) -> None:
         ("INV-2026-000103", "980.20", "0.00", "30.00", "DAMAGED"),
         ("INV-2026-000101", "463.16", "9.46", "0.00", ""),
     ]
+
+
+def test_namespace_prefix_or_no_namespace_reads_the_same(tmp_path: Path) -> None:
+    plain = CAMT_V08.replace(
+        ' xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.08"', ""
+    )
+    prefixed = (
+        CAMT_V08.replace("<", "<c:")
+        .replace("<c:/", "</c:")
+        .replace("<c:?xml", "<?xml")
+        .replace(' xmlns="', ' xmlns:c="')
+    )
+    readings = []
+    for number, text in enumerate((CAMT_V08, plain, prefixed)):
+        path = tmp_path / f"camt{number}.xml"
+        path.write_text(text, encoding="utf-8")
+        [payment] = read_payments(path)
+        readings.append(
+            (
+                payment.payment_id,
+                payment.amount,
+                payment.payer,
+                payment.structured_references,
+                len(payment.advice_lines),
+            )
+        )
+    assert readings[0] == readings[1] == readings[2]
+    assert readings[0][1] == Decimal("1443.36")
