@@ -17,6 +17,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from functools import cache
 
+from sandbox.credentials import PORTAL_A_CUSTOMER, PORTAL_B_CUSTOMER
+
 log = logging.getLogger(__name__)
 
 CENT = Decimal("0.01")
@@ -442,13 +444,19 @@ def open_invoices(today: date) -> tuple[Invoice, ...]:
     return tuple(result)
 
 
+PORTAL_CUSTOMERS = (PORTAL_A_CUSTOMER, PORTAL_B_CUSTOMER)
+
+
 def sales_orders(today: date) -> tuple[SalesOrder, ...]:
-    """30 existing sales orders SO-100001..SO-100030 in mixed statuses."""
+    """30 existing sales orders SO-100001..SO-100030 in mixed statuses. None is for
+    the customers who run their own portal: their POs live on the portal, so every
+    order of theirs comes in through order intake."""
     rng = _rng("orders")
     catalogue = {i.item_no: i for i in items()}
+    ordering = tuple(c for c in customers() if c.customer_no not in PORTAL_CUSTOMERS)
     result = []
     for index in range(30):
-        customer = rng.choice(customers())
+        customer = rng.choice(ordering)
         refs = xref_for(customer.customer_no)
         order_date = today - timedelta(days=rng.randint(1, 40))
         lines = []
