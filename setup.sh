@@ -10,7 +10,7 @@ dev=0
 [ "${1:-}" = "--dev" ] && dev=1
 
 packages="chromium tesseract-ocr poppler-utils fonts-dejavu-core"
-[ $dev = 1 ] && packages="$packages dovecot-imapd postgresql"
+[ $dev = 1 ] && packages="$packages dovecot-imapd postgresql tryton-server tryton-modules-sale tryton-modules-account-statement tryton-modules-account-invoice tryton-sao tryton-proteus"
 
 missing=""
 for p in $packages; do
