@@ -164,6 +164,9 @@ def _decide(ledger: Ledger, evidence: Evidence) -> Decision:
         and decision.confidence < ledger.policy.auto_threshold
     ):
         decision.status = PARTIALLY_MATCHED
+    if decision.status != MATCHED and stage != AMOUNT:
+        ledger.reserve(evidence.references)
+        ledger.reserve([a.position for a in decision.allocations])
     if decision.status == MATCHED:
         ledger.apply(decision.allocations)
         log.info(

@@ -52,6 +52,7 @@ class Ledger:
         self.today = today
         self.remaining = [cents(item.open_amount) for item in index.items]
         self.rates = [int(rate * 10000) for rate in policy.discount_rates]
+        self.reserved: set[int] = set()
 
     def item(self, position: int) -> OpenItem:
         return self.index.items[position]
@@ -71,11 +72,18 @@ class Ledger:
         return (paid_on or self.today) <= last_day
 
     def open_positions(self, customer_id: str, currency: str) -> list[int]:
+        """A customer's open items for matching on amount alone: not those another
+        payment of the batch names but could not settle."""
         return [
             p
             for p in self.index.by_customer.get(customer_id, ())
-            if self.remaining[p] > 0 and self.item(p).currency == currency
+            if self.remaining[p] > 0
+            and self.item(p).currency == currency
+            and p not in self.reserved
         ]
+
+    def reserve(self, positions: list[int]) -> None:
+        self.reserved.update(positions)
 
     def full(self, position: int) -> Allocation:
         return Allocation(position, self.remaining[position])

@@ -258,3 +258,12 @@ def test_structured_references_with_creditor_reference_prefix() -> None:
         [match] = _match(payment("P1", "410.20", "", "", structured=[reference]))
         assert match.status == MATCHED, (reference, match.reasons)
         assert applied(match)[0][0] == "INV-2026-000103"
+
+
+def test_invoice_named_by_an_unsettled_payment_is_not_taken_on_amount_alone() -> None:
+    overpaid, amount_only = _match(
+        payment("P1", "500.00", NORD, "INV-2026-000103"),
+        payment("P2", "410.20", NORD, "payment"),
+    )
+    assert overpaid.status == PARTIALLY_MATCHED
+    assert amount_only.status == UNMATCHED
