@@ -232,3 +232,33 @@ def test_roles_decide_who_may_act(
     assert operator.goto(f"{console.url}/schedules").status == 200
     assert operator.locator("#launch-form").count() == 1
     assert operator.locator("#schedules button").count() == 0
+
+
+def test_admin_adds_and_removes_a_user(
+    console: Console, signed_in: Any, browser: Any
+) -> None:
+    admin = signed_in("ada")
+    admin.goto(f"{console.url}/users")
+    admin.fill("#add-user input[name=name]", "temp.clerk")
+    admin.select_option("#add-user select[name=role]", "operator")
+    admin.fill("#add-user input[name=password]", "temp-pass-123")
+    admin.click("#add-user button")
+    admin.wait_for_selector(".flash.ok")
+    assert "temp.clerk" in admin.inner_text("#users")
+
+    context = browser.new_context()
+    try:
+        clerk = context.new_page()
+        clerk.goto(f"{console.url}/login")
+        clerk.fill("input[name=username]", "temp.clerk")
+        clerk.fill("input[name=password]", "temp-pass-123")
+        clerk.click("button[type=submit]")
+        clerk.wait_for_url(f"{console.url}/")
+        admin.locator("#users tr", has_text="temp.clerk").locator("button").click()
+        admin.wait_for_selector(".flash.ok")
+        assert "temp.clerk" not in admin.inner_text("#users")
+        # A removed user's open session ends with the next request.
+        clerk.goto(f"{console.url}/exceptions")
+        assert "/login" in clerk.url
+    finally:
+        context.close()
