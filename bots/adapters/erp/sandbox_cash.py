@@ -77,10 +77,13 @@ def _payment_header(ui: Screens, payment: PaymentPosting) -> None:
     step, screen = "cash_entry", "cash_entry"
     ui.open(screen, step)
     ui.require(screen, "form", step)
-    ui.fill(screen, "amount", _plain(payment.amount), step)
-    ui.fill(screen, "value_date", payment.value_date.isoformat(), step)
-    ui.fill(screen, "bank_ref", payment.bank_ref, step)
-    ui.fill(screen, "payer", payment.payer, step)
+    values = {
+        "amount": _plain(payment.amount),
+        "value_date": payment.value_date.isoformat(),
+        "bank_ref": payment.bank_ref,
+        "payer": payment.payer,
+    }
+    ui.fill_form(screen, values, step)
     ui.select(screen, "currency", payment.currency, step)
     ui.press(screen, "next", step)
     if ui.present("bankref_warning", "warning"):
@@ -123,13 +126,12 @@ def _apply(
             step=step,
             details={"invoice_number": invoice},
         )
-    ui.fill(screen, "apply_input", _plain(application.amount), step, invoice=invoice)
+    values = {"apply_input": _plain(application.amount)}
     if application.discount:
-        discount = _plain(application.discount)
-        ui.fill(screen, "discount_input", discount, step, invoice=invoice)
+        values["discount_input"] = _plain(application.discount)
     if application.deduction:
-        deduction = _plain(application.deduction)
-        ui.fill(screen, "deduction_input", deduction, step, invoice=invoice)
+        values["deduction_input"] = _plain(application.deduction)
+    ui.fill_form(screen, values, step, invoice=invoice)
     if application.reason_code:
         code = application.reason_code
         ui.select(screen, "reason_select", code, step, invoice=invoice)

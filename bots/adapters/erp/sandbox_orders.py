@@ -49,12 +49,15 @@ def _header(ui: Screens, entry: OrderEntry) -> None:
     step, screen, header = "order_header", "order_header", entry.header
     ui.open(screen, step)
     ui.require(screen, "form", step)
-    ui.fill(screen, "customer_no", header.customer_no, step)
-    ui.fill(screen, "customer_po", header.customer_po, step)
-    ui.fill(screen, "po_date", header.po_date.isoformat(), step)
     requested = header.requested_date.isoformat() if header.requested_date else ""
-    ui.fill(screen, "requested_date", requested, step)
-    ui.fill(screen, "ship_to", header.ship_to or "", step)
+    values = {
+        "customer_no": header.customer_no,
+        "customer_po": header.customer_po,
+        "po_date": header.po_date.isoformat(),
+        "requested_date": requested,
+        "ship_to": header.ship_to or "",
+    }
+    ui.fill_form(screen, values, step)
     ui.press(screen, "next", step)
     if ui.present("duplicate_warning", "warning"):
         _refuse_duplicate(ui, header.customer_no, header.customer_po)
@@ -90,10 +93,13 @@ def _refuse_duplicate(ui: Screens, customer_no: str, customer_po: str) -> None:
 
 def _add_line(ui: Screens, number: int, line: OrderLine) -> None:
     step, screen = "order_lines", "order_lines"
-    ui.fill(screen, "item_no", line.item_no, step)
-    ui.fill(screen, "quantity", _plain(line.quantity), step)
     price = "" if line.unit_price is None else _plain(line.unit_price)
-    ui.fill(screen, "unit_price", price, step)
+    values = {
+        "item_no": line.item_no,
+        "quantity": _plain(line.quantity),
+        "unit_price": price,
+    }
+    ui.fill_form(screen, values, step)
     ui.press(screen, "add", step)
     counts, texts = ui.probe(screen, counts=["form", "line_row"], texts=["error"])
     errors = [e for e in texts["error"] if e]

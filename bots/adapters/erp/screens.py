@@ -38,6 +38,22 @@ PROBE_JS = """([counts, texts]) => {
   return out;
 }"""
 
+# Fills several fields in one browser call, as Playwright's fill does (value set,
+# input and change events). A selector plain CSS cannot parse is left to `fill`.
+FILL_FORM_JS = """(fields) => {
+  const left = [];
+  for (const [name, [selector, value]] of Object.entries(fields)) {
+    let element = null;
+    try { element = document.querySelector(selector); } catch (e) { element = null; }
+    if (!element || element.disabled || element.readOnly) { left.push(name); continue; }
+    element.focus();
+    element.value = value;
+    element.dispatchEvent(new Event("input", {bubbles: true}));
+    element.dispatchEvent(new Event("change", {bubbles: true}));
+  }
+  return left;
+}"""
+
 READ_TABLE_JS = """(rows, cells) => rows.map(row => {
   const out = {};
   for (const [field, selector] of Object.entries(cells)) {
@@ -215,6 +231,22 @@ class Screens:
         except PlaywrightError:
             self.require(screen, element, step, **fields)
             raise
+
+    def fill_form(
+        self, screen: str, values: dict[str, str], step: str, **fields: str
+    ) -> None:
+        """Fill several fields of a screen in one browser call; any field that
+        could not be filled that way goes through `fill` (and its errors)."""
+        wanted = {
+            name: [self.sel.get(screen, name, **fields), value]
+            for name, value in values.items()
+        }
+        try:
+            left = self.page.evaluate(FILL_FORM_JS, wanted)
+        except PlaywrightError as exc:
+            raise self.browser_failure(exc, step) from exc
+        for name in left:
+            self.fill(screen, name, values[name], step, **fields)
 
     def select(
         self, screen: str, element: str, value: str, step: str, **fields: str
