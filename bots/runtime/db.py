@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -64,7 +64,12 @@ def _create(url: str) -> Engine:
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS})
+    # Every transaction ends in an explicit commit or rollback: no reset needed.
+    engine = create_engine(
+        url,
+        connect_args={"timeout": SQLITE_BUSY_SECONDS},
+        pool_reset_on_return=None,
+    )
     _make_sqlite_safe(engine)
     return engine
 
@@ -83,7 +88,8 @@ def _make_sqlite_safe(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        deferred = connection.get_execution_options().get("o2c_read_only")
+        connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
 
 def dispose_engines() -> None:
@@ -111,6 +117,16 @@ def session_scope(settings: Settings) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+@contextmanager
+def read_connection(settings: Settings) -> Iterator[Connection]:
+    """A connection in a read transaction: on SQLite a plain (deferred) BEGIN, so
+    that reading never waits for, or blocks, the one writer."""
+    with get_engine(settings).connect() as connection:
+        connection.execution_options(o2c_read_only=True)
+        with connection.begin():
+            yield connection
 
 
 def _alembic_config(connection: Any) -> Any:

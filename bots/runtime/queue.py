@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import time
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -26,14 +27,19 @@ from bots.config import Settings
 from bots.errors import IllegalTransition, O2CError, WorkItemError
 from bots.runtime import artifacts, sql, states
 from bots.runtime.bot import NewItem, WorkItem
-from bots.runtime.db import ensure_db, get_engine, session_scope
+from bots.runtime.db import (
+    ensure_db,
+    get_engine,
+    read_connection,
+    session_scope,
+)
 from bots.runtime.models import NO_DUE, ItemEvent, ItemFile, WorkItemRow, utcnow
 from bots.runtime.queue_ops import OperatorActions
 from bots.runtime.scrub import Scrubber
 
 log = logging.getLogger(__name__)
 
-REAP_BATCH = 50
+REAP_EVERY = 0.25  # seconds between looks for expired leases, per bot
 
 
 class LeaseLost(IllegalTransition):
@@ -52,6 +58,7 @@ class WorkQueue(OperatorActions):
         self.settings = settings
         self.runtime = settings.runtime
         self._scrubber: Scrubber | None = None
+        self._last_reap: dict[str, float] = {}
 
     @property
     def scrubber(self) -> Scrubber:
@@ -126,30 +133,27 @@ class WorkQueue(OperatorActions):
     ) -> WorkItem | None:
         """Take the next item of `bot` that is due, or None when there is none."""
         seconds = lease_seconds or self.runtime.lease_seconds
+        self._reap_if_due(bot, seconds)
+        # One short write transaction: on PostgreSQL the candidate rows are
+        # locked with SKIP LOCKED; on SQLite BEGIN IMMEDIATE makes it atomic.
         with get_engine(self.settings).begin() as conn:
             now = utcnow()
-            self._reap_expired(conn, bot, now)
-            found = self._next_due(conn, bot, now)
-            if found is None:
+            params = {"bot": bot, "now": now}
+            candidates = [
+                row
+                for query in (sql.NEXT_NEW, sql.NEXT_RETRY)
+                if (row := conn.execute(query, params).first()) is not None
+            ]
+            leased = None
+            for row in sorted(candidates, key=_urgency):
+                leased = self._take(conn, row, owner, run_id, seconds, now)
+                if leased is not None:
+                    break
+            if leased is None:
                 return None
-            item_id, from_status = found
-            leased = conn.execute(
-                sql.LEASE,
-                {
-                    "p_id": item_id, "p_from": from_status, "p_owner": owner,
-                    "p_expires": now + timedelta(seconds=seconds), "p_now": now,
-                    "p_run": run_id,
-                },
-            ).first()  # fmt: skip
-            if leased is None:  # cannot happen under the row lock; be safe anyway
-                return None
-            _add_event(
-                conn, item_id, _actor(owner, run_id), "leased", from_status,
-                states.IN_PROGRESS, f"attempt {leased.attempts}",
-            )  # fmt: skip
-            files = conn.execute(sql.INPUT_FILES, {"p_id": item_id}).all()
+            files = conn.execute(sql.INPUT_FILES, {"p_id": row.id}).all()
         return WorkItem(
-            id=item_id,
+            id=row.id,
             bot=bot,
             reference=leased.reference,
             payload=dict(leased.payload or {}),
@@ -158,34 +162,52 @@ class WorkQueue(OperatorActions):
             result=dict(leased.result or {}),
         )
 
-    def _next_due(
-        self, conn: Connection, bot: str, now: datetime
-    ) -> tuple[int, str] | None:
-        """The most urgent leasable item, locked (skipping rows others hold).
+    def _take(
+        self,
+        conn: Connection,
+        row: Any,
+        owner: str,
+        run_id: str | None,
+        seconds: float,
+        now: datetime,
+    ) -> Any:
+        leased = conn.execute(
+            sql.LEASE,
+            {
+                "p_id": row.id, "p_from": row.status, "p_owner": owner,
+                "p_expires": now + timedelta(seconds=seconds), "p_now": now,
+                "p_run": run_id,
+            },
+        ).first()  # fmt: skip
+        if leased is not None:
+            _add_event(
+                conn, row.id, _actor(owner, run_id), "leased", row.status,
+                states.IN_PROGRESS, f"attempt {leased.attempts}",
+            )  # fmt: skip
+        return leased
 
-        One query per leasable status, so each walks the lease-order index
-        instead of sorting the whole queue; the better of the two wins."""
-        params = {"bot": bot, "now": now}
-        candidates = [
-            row
-            for query in (sql.NEXT_NEW, sql.NEXT_RETRY)
-            if (row := conn.execute(query, params).first()) is not None
-        ]
-        if not candidates:
-            return None
-        best = min(
-            candidates, key=lambda r: (-r.priority, r.due_key, r.created_at, r.id)
-        )
-        return best.id, best.status
+    def _reap_if_due(self, bot: str, seconds: float) -> None:
+        """Look for expired leases now and then, not on every lease."""
+        now = time.monotonic()
+        if now - self._last_reap.get(bot, -1e9) < min(REAP_EVERY, seconds / 4):
+            return
+        self._last_reap[bot] = now
+        self.reap_expired(bot)
 
-    def _reap_expired(self, conn: Connection, bot: str, now: datetime) -> int:
-        """Take back items whose runner stopped renewing the lease."""
-        rows = conn.execute(sql.EXPIRED, {"bot": bot, "now": now}).all()
-        for row in rows:
-            self._expire(conn, row, now)
-        return len(rows)
+    def reap_expired(self, bot: str) -> int:
+        """Take back items of `bot` whose runner stopped renewing the lease."""
+        now = utcnow()
+        with read_connection(self.settings) as conn:
+            rows = conn.execute(sql.EXPIRED, {"bot": bot, "now": now}).all()
+        if not rows:
+            return 0
+        taken = 0
+        with get_engine(self.settings).begin() as conn:
+            for row in rows:
+                taken += self._expire(conn, row, utcnow())
+        return taken
 
-    def _expire(self, conn: Connection, row: Any, now: datetime) -> None:
+    def _expire(self, conn: Connection, row: Any, now: datetime) -> int:
         exhausted = row.attempts >= self.runtime.max_attempts
         target = states.EXCEPTION if exhausted else states.RETRY
         message = f"the lease of {row.lease_owner} expired (attempt {row.attempts})"
@@ -200,12 +222,16 @@ class WorkQueue(OperatorActions):
                     "system, then retry or resolve it."
                 ),
             )
-        conn.execute(
-            sql.SET_ITEM, {"p_id": row.id, **values, **_NO_LEASE, "updated_at": now}
-        )
+        changed = conn.execute(
+            sql.EXPIRE,
+            {"p_id": row.id, "p_now": now, **values, **_NO_LEASE, "updated_at": now},
+        ).rowcount
+        if not changed:  # a heartbeat came in meanwhile
+            return 0
         _add_event(conn, row.id, "system", "lease_expired", states.IN_PROGRESS,
                    target, message)  # fmt: skip
         log.warning("work item %s: %s, now %s", row.id, message, target)
+        return 1
 
     def heartbeat(
         self, item_id: int, owner: str, lease_seconds: float | None = None
@@ -232,13 +258,11 @@ class WorkQueue(OperatorActions):
         """Mark a leased item done, merging `result` into its stored result."""
         with get_engine(self.settings).begin() as conn:
             held = self._held(conn, item_id, owner, states.DONE, "done")
-            now = utcnow()
             merged = {**(held.result or {}), **(result or {})}
-            conn.execute(
-                sql.SET_ITEM,
-                {"p_id": item_id, "status": states.DONE, "result": merged,
-                 "next_attempt_at": None, **_NO_ERROR, **_NO_LEASE,
-                 "updated_at": now},
+            self._settle(
+                conn, item_id, owner, "done",
+                {"status": states.DONE, "result": merged, "next_attempt_at": None,
+                 **_NO_ERROR},
             )  # fmt: skip
             _add_event(
                 conn, item_id, _actor(owner, held.last_run_id), "done",
@@ -247,21 +271,20 @@ class WorkQueue(OperatorActions):
 
     def fail(self, item_id: int, owner: str, error: WorkItemError) -> str:
         """Settle a failure; returns the new status (`retry` or `exception`)."""
+        message = self.scrubber.text(error.message)
         with get_engine(self.settings).begin() as conn:
             held = self._held(conn, item_id, owner, None, "failed")
             now = utcnow()
             target = self._failure_target(held.attempts, error)
             states.check_transition(item_id, held.status, target, "failed")
-            message = self.scrubber.text(error.message)
-            conn.execute(
-                sql.SET_ITEM,
+            self._settle(
+                conn, item_id, owner, "failed",
                 {
-                    "p_id": item_id, "status": target, "error_kind": error.kind,
+                    "status": target, "error_kind": error.kind,
                     "error_code": error.code, "error_message": message,
                     "error_step": error.step or None,
                     "error_details": _scrub_json(self.scrubber, error.details) or None,
                     "next_attempt_at": self._next_attempt(held.attempts, now, target),
-                    **_NO_LEASE, "updated_at": now,
                 },
             )  # fmt: skip
             _add_event(
@@ -295,11 +318,9 @@ class WorkQueue(OperatorActions):
         attempt is not counted."""
         with get_engine(self.settings).begin() as conn:
             held = self._held(conn, item_id, owner, states.NEW, "released")
-            conn.execute(
-                sql.SET_ITEM,
-                {"p_id": item_id, "status": states.NEW,
-                 "attempts": max(0, held.attempts - 1), **_NO_LEASE,
-                 "updated_at": utcnow()},
+            self._settle(
+                conn, item_id, owner, "released",
+                {"status": states.NEW, "attempts": max(0, held.attempts - 1)},
             )  # fmt: skip
             _add_event(
                 conn, item_id, _actor(owner, held.last_run_id), "released",
@@ -314,6 +335,7 @@ class WorkQueue(OperatorActions):
         target: str | None,
         action: str,
     ) -> Any:
+        """The item as leased by `owner`; LeaseLost when it is not."""
         held = conn.execute(sql.HELD, {"p_id": item_id}).first()
         if held is None:
             raise ItemNotFound(f"there is no work item {item_id}", item_id=item_id)
@@ -329,6 +351,23 @@ class WorkQueue(OperatorActions):
         if target is not None:
             states.check_transition(item_id, held.status, target, action)
         return held
+
+    def _settle(
+        self,
+        conn: Connection,
+        item_id: int,
+        owner: str,
+        action: str,
+        values: dict[str, Any],
+    ) -> None:
+        params = {"p_id": item_id, "p_owner": owner, **values, **_NO_LEASE,
+                  "updated_at": utcnow()}  # fmt: skip
+        if not conn.execute(sql.SETTLE, params).rowcount:
+            raise LeaseLost(
+                f"work item {item_id} was taken from {owner} before it was "
+                f"settled as {action}",
+                item_id=item_id,
+            )
 
     def update_result(self, item_id: int, **fields: Any) -> None:
         """Merge outcome fields into the item's result right away."""
@@ -423,6 +462,10 @@ class WorkQueue(OperatorActions):
                 details=details,
             )
         )  # fmt: skip
+
+
+def _urgency(row: Any) -> tuple[int, datetime, datetime, int]:
+    return (-row.priority, row.due_key, row.created_at, row.id)
 
 
 def _insert_ignoring_duplicates(dialect_name: str) -> Any:

@@ -79,7 +79,22 @@ HEARTBEAT = (
 
 HELD = select(
     c.status, c.lease_owner, c.attempts, c.result, c.last_run_id
-).where(c.id == bindparam("p_id")).with_for_update()  # fmt: skip
+).where(c.id == bindparam("p_id"))  # fmt: skip
+
+# Settle only if the item is still leased to this owner; executed with the
+# changed columns as parameters.
+SETTLE = update(ITEMS).where(
+    c.id == bindparam("p_id"),
+    c.status == states.IN_PROGRESS,
+    c.lease_owner == bindparam("p_owner"),
+)
+
+# Take back an expired lease, unless a heartbeat renewed it meanwhile.
+EXPIRE = update(ITEMS).where(
+    c.id == bindparam("p_id"),
+    c.status == states.IN_PROGRESS,
+    c.lease_expires_at < bindparam("p_now"),
+)
 
 # Executed with the changed columns as parameters (plus p_id).
 SET_ITEM = update(ITEMS).where(c.id == bindparam("p_id"))

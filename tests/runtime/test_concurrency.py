@@ -29,9 +29,14 @@ def _start(target, args_list: list[tuple]) -> None:
     processes = [context.Process(target=target, args=args) for args in args_list]
     for process in processes:
         process.start()
-    for process in processes:
-        process.join(timeout=120)
-        assert process.exitcode == 0, f"worker exited with {process.exitcode}"
+    try:
+        for process in processes:
+            process.join(timeout=600)
+            assert process.exitcode == 0, f"worker exited with {process.exitcode}"
+    finally:
+        for process in processes:
+            if process.is_alive():
+                process.kill()
 
 
 @pytest.mark.slow
