@@ -196,6 +196,11 @@ def _party(lines: list[str]) -> Party:
     return Party(name=lines[0], address="\n".join(lines[1:]) or None)
 
 
+def _body_size(rows: list[Row]) -> float:
+    sizes = sorted(p.size for row in rows if row.page == 1 for p in row.phrases)
+    return sizes[len(sizes) // 2] if sizes else 0.0
+
+
 def letterhead(rows: list[Row], page_height: float) -> Party:
     """The issuer's name in the largest type at the top of page 1, and its address."""
     top = [r for r in rows if r.page == 1 and r.top < page_height * 0.3]
@@ -210,5 +215,9 @@ def letterhead(rows: list[Row], page_height: float) -> Party:
     if not candidates:
         return Party()
     phrase, row = max(candidates, key=lambda c: (round(c[0].size, 1), -c[0].top))
+    if phrase.size < 1.2 * _body_size(rows):
+        return (
+            Party()
+        )  # nothing stands out as a letterhead: better no buyer than a guess
     lines = [phrase.text] + _aligned_lines(row, rows, phrase.x0, 4)
     return _party(lines)

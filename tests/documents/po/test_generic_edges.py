@@ -68,3 +68,27 @@ def test_missing_totals_label_needs_review(tmp_path: Path) -> None:
     spec.labels = {**spec.labels, "total": "Zu zahlen"}  # a label the reader lacks
     po = read_purchase_order(draw(tmp_path, spec), use_templates=False)
     assert po.total is None and po.needs_review
+
+
+def test_plain_page_without_letterhead_has_no_guessed_buyer(tmp_path: Path) -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    path = tmp_path / "plain.pdf"
+    canvas = Canvas(str(path), invariant=1)
+    canvas.setFont("Helvetica", 9)
+    rows = [
+        (72, 760, "Purchase Order"), (300, 760, "PO No.: 55-1200"),
+        (300, 746, "Date: 2026-04-02"), (300, 732, "Currency: EUR"),
+        (72, 690, "Item"), (160, 690, "Description"), (380, 690, "Qty"),
+        (430, 690, "Price"), (500, 690, "Amount"),
+        (72, 676, "K-100"), (160, 676, "Filter cartridge"), (380, 676, "4"),
+        (430, 676, "12.50"), (500, 676, "50.00"),
+        (430, 640, "Total"), (500, 640, "50.00"),
+    ]  # fmt: skip
+    for x, y, text in rows:
+        canvas.drawString(x, y, text)
+    canvas.save()
+    po = read_purchase_order(path)
+    assert (po.po_number, str(po.total), len(po.lines)) == ("55-1200", "50.00", 1)
+    assert po.buyer.name is None
+    assert po.needs_review and "the buyer was not found" in po.warnings
