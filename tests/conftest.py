@@ -60,3 +60,18 @@ def o2c_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home.mkdir()
     monkeypatch.setenv("O2C_HOME", str(home))
     return home
+
+
+@pytest.fixture(scope="session")
+def playwright():
+    """pytest-playwright's driver, shared with the bots' own browser sessions.
+
+    Playwright's sync API allows one driver per thread; the bots' `BrowserSession`
+    takes the thread's driver from `acquire_driver`, so tests that use the `page`
+    fixture and tests that run bots can share one test process."""
+    need_service("Chromium", chromium_available(), "apt-get install chromium")
+    from bots.adapters.browser import acquire_driver, release_driver
+
+    driver = acquire_driver()
+    yield driver
+    release_driver()

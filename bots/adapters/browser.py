@@ -80,7 +80,7 @@ class BrowserSession:
         """Launch Chromium and open a context (with tracing when configured)."""
         cfg = self.settings.browser
         try:
-            self._pw = _driver_acquire()
+            self._pw = acquire_driver()
             self._browser = self._pw.chromium.launch(
                 executable_path=cfg.executable_path or None, headless=cfg.headless
             )
@@ -116,7 +116,7 @@ class BrowserSession:
                 log.debug("browser already gone while closing", exc_info=True)
         try:
             if self._pw is not None:
-                _driver_release()
+                release_driver()
         except Exception:  # the driver process may be dead already
             log.debug("playwright stop failed", exc_info=True)
         self._pw = self._browser = self._context = None
@@ -297,7 +297,7 @@ class BrowserSession:
 _driver = threading.local()
 
 
-def _driver_acquire() -> Playwright:
+def acquire_driver() -> Playwright:
     """The thread's Playwright driver, started on first use. Playwright's sync API
     allows one driver per thread, so every session of a bot (ERP and portals) shares
     it; it stops when the last session closes."""
@@ -307,7 +307,7 @@ def _driver_acquire() -> Playwright:
     return _driver.playwright
 
 
-def _driver_release() -> None:
+def release_driver() -> None:
     _driver.users -= 1
     if _driver.users == 0:
         playwright, _driver.playwright = _driver.playwright, None
