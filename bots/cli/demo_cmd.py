@@ -162,7 +162,8 @@ class Demo:
         return {"orders_entered": len(orders), "payments_applied": len(payments),
                 "status_updates_posted": len(updates), "emails_sent": len(mails),
                 "exceptions": exceptions, "home": str(self.home),
-                "runs": self.run_ids, "failed_runs": self.failed}
+                "runs": self.run_ids, "failed_runs": self.failed,
+                "ports": self.ports}
 
     def print_summary(self, data: dict[str, Any]) -> None:
         console = Console()
