@@ -10,6 +10,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -147,13 +148,15 @@ def make_exception(console: Console, error_screenshot: bytes) -> Factory:
         details: dict[str, Any] | None = None,
         files: dict[str, bytes] | None = None,
         evidence: dict[str, bytes | str] | None = None,
+        due_at: datetime | None = None,
     ) -> int:
         reference = reference or f"PO-{uuid.uuid4().hex[:8]}"
         payload = payload if payload is not None else sample_payload(reference)
         if files is None:
             files = {"po.pdf": po_pdf(reference, [("A-999", "Widget", 5, "12.50")])}
         item_id, _ = console.queue.add(
-            bot, NewItem(reference=reference, payload=payload, files=files)
+            bot,
+            NewItem(reference=reference, payload=payload, files=files, due_at=due_at),
         )
         owner = f"test-{uuid.uuid4().hex[:6]}"
         _lease_exactly(console.queue, bot, owner, item_id)

@@ -4,7 +4,7 @@ correct and retry it, resolve, discard, bulk actions, hostile text shown inert."
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -36,7 +36,7 @@ def test_exception_with_its_evidence(
         },
     )
     page = signed_in("oscar")
-    page.screenshot(path=screenshots_dir / "console-overview.png", full_page=True)
+    page.screenshot(path=screenshots_dir / "console-overview-start.png", full_page=True)
     assert int(page.inner_text("#stat-exceptions")) >= 1
     assert page.locator("svg.chart rect.bar").count() >= 1
     page.click("nav >> text=Exceptions")
@@ -242,6 +242,7 @@ def test_filters_and_search(
         },
         code="customer_unknown",
         technical=False,
+        due_at=datetime.now(UTC) - timedelta(hours=2),
     )
     other = make_exception(code="erp_down", technical=True)
     page = signed_in("vera")
@@ -276,6 +277,10 @@ def test_filters_and_search(
     assert "2 d" in page.inner_text(f"tr[data-item-id='{wanted}']")
     page.goto(f"{console.url}/")
     assert int(page.inner_text("#aging-older")) >= 1
+    # Its due time has passed: an SLA breach, on the overview and in the list.
+    assert "MAIL-5531" in page.inner_text("#breaches")
+    page.goto(f"{console.url}/exceptions?search=MAIL-5531")
+    assert "late 2 h" in page.inner_text(f"tr[data-item-id='{wanted}']")
 
 
 def test_hostile_text_is_shown_inert(

@@ -99,6 +99,7 @@ def test_a_running_run_shows_live_progress_and_artifacts(
     page.goto(f"{console.url}/")
     assert "degraded" in page.inner_text("#systems")
     assert "slow answers" in page.inner_text("#systems")
+    page.screenshot(path=screenshots_dir / "console-overview.png", full_page=True)
 
 
 def test_admin_pauses_and_resumes_a_schedule(
