@@ -80,7 +80,8 @@ _MONTH_ABBREVIATIONS.update({"mrz": 3, "okt": 10, "dez": 12, "déc": 12, "fév":
 _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _NUMERIC = re.compile(r"^(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})$")
 _DAY_MONTH_YEAR = re.compile(
-    r"^(\d{1,2})\.?(?:er)?[\s\-/]*(?:de\s+)?([^\W\d_]+)\.?[\s\-/,]*(?:de\s+)?(\d{4})$"
+    r"^(\d{1,2})\.?(?:er|st|nd|rd|th)?[\s\-/]*(?:de\s+)?([^\W\d_]+)\.?[\s\-/,]*"
+    r"(?:de\s+)?(\d{4})$"
 )
 _MONTH_DAY_YEAR = re.compile(
     r"^([^\W\d_]+)\.?\s*(\d{1,2})(?:st|nd|rd|th)?,?\s*(\d{4})$"
@@ -184,10 +185,6 @@ def _grouped(body: str) -> bool:
     return bool(re.fullmatch(r"\d{1,3}(?:\.\d{3})+", body))
 
 
-def is_number(text: str) -> bool:
-    return bool(_NUMBER.match(text.strip()))
-
-
 def parse_date(text: str, day_first: bool) -> date | None:
     """A date from the many ways documents print one, else None."""
     text = " ".join(text.strip().strip(",;").split())
@@ -241,27 +238,6 @@ def month_number(word: str) -> int | None:
     return MONTHS.get(word) or (
         _MONTH_ABBREVIATIONS.get(word[:3]) if len(word) >= 3 else None
     )
-
-
-def find_date(text: str, day_first: bool) -> date | None:
-    """The first date anywhere in a piece of text."""
-    for candidate in _date_candidates(text):
-        found = parse_date(candidate, day_first)
-        if found:
-            return found
-    return None
-
-
-_DATE_IN_TEXT = re.compile(
-    r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
-    r"|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}"
-    r"|\d{1,2}\.?(?:er)?[\s\-]+(?:de\s+)?[^\W\d_]{3,10}\.?[\s\-,]+(?:de\s+)?\d{4}"
-    r"|[^\W\d_]{3,10}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
-)
-
-
-def _date_candidates(text: str) -> list[str]:
-    return [match.group(0) for match in _DATE_IN_TEXT.finditer(text)]
 
 
 def currency_codes(text: str) -> list[str]:

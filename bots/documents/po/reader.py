@@ -47,7 +47,7 @@ def read_purchase_order(
         )
     elif kind in ("xlsx", "csv"):
         po = _read_spreadsheet(path, data, kind)
-        template_used, warnings = False, []
+        template_used, warnings = False, list(po.warnings)
     else:
         raise DocumentError(
             path.name,

@@ -21,7 +21,8 @@ from bots.documents.po.labels import HEADER_LABELS, TOTAL_LABELS, match_label
 from bots.documents.po.models import OrderLine, Party, PurchaseOrder
 from bots.documents.po.parsing import (
     Conventions,
-    detect_day_first,
+    ambiguous_dates,
+    decide_day_first,
     detect_number_format,
     find_currency,
     parse_date,
@@ -88,7 +89,8 @@ def read_grid(grid: Grid, source: str) -> PurchaseOrder:
     rows = [row for row in grid]
     texts = [" ".join(str(c) for c in row if isinstance(c, str)) for row in rows]
     number_format = detect_number_format(texts)
-    conventions = Conventions(number_format, detect_day_first(texts, number_format))
+    day_first, certain = decide_day_first(texts, number_format, _currency(texts))
+    conventions = Conventions(number_format, day_first, certain)
     header_at = _header_row(rows)
     po = PurchaseOrder(source=source)
     _read_header_block(
@@ -99,6 +101,13 @@ def read_grid(grid: Grid, source: str) -> PurchaseOrder:
         end = _read_lines(po, rows, header_at, columns, conventions)
         _read_totals(po, rows[end:], conventions)
     po.currency = po.currency or _currency(texts)
+    ambiguous = [] if certain else ambiguous_dates(texts)
+    if ambiguous:
+        order = "day/month" if day_first else "month/day"
+        po.warnings.append(
+            f"the date {ambiguous[0]} could be day/month or month/day; "
+            f"it was read as {order}"
+        )
     return po
 
 

@@ -310,6 +310,14 @@ def _read_rows(
         elif (
             current is not None
             and gap <= 1.2 * row.height
+            and (requested := _requested_date_row(row, conventions))
+        ):
+            current.requested_date = current.requested_date or requested
+            table.rows.add(row.index)
+            previous = row
+        elif (
+            current is not None
+            and gap <= 1.2 * row.height
             and _continues(cells)
             and not _starts_with_label(row)
         ):
@@ -333,6 +341,20 @@ def _totals_kind(row: Row) -> str | None:
 
 def _numeric_rest(rest: str) -> bool:
     return bool(re.fullmatch(r"[\d\s.,%()@:/A-Z$€£-]*", rest))
+
+
+def _requested_date_row(row: Row, conventions: Conventions) -> date | None:
+    """A line's own delivery date printed under it ("Delivery date: 05/04/2026")."""
+    found = match_label(row.phrases[0].text, HEADER_LABELS)
+    if found is None or found.field != "requested_date":
+        return None
+    texts = [found.rest] if found.rest else []
+    texts += [p.text for p in row.phrases[1:2]]
+    for text in texts:
+        value = _date(text, conventions)
+        if value:
+            return value
+    return None
 
 
 def _starts_with_label(row: Row) -> bool:

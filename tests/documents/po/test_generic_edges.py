@@ -70,25 +70,37 @@ def test_missing_totals_label_needs_review(tmp_path: Path) -> None:
     assert po.total is None and po.needs_review
 
 
-def test_plain_page_without_letterhead_has_no_guessed_buyer(tmp_path: Path) -> None:
-    from reportlab.pdfgen.canvas import Canvas
-
-    path = tmp_path / "plain.pdf"
-    canvas = Canvas(str(path), invariant=1)
-    canvas.setFont("Helvetica", 9)
-    rows = [
+PLAIN_PAGE = [
         (72, 760, "Purchase Order"), (300, 760, "PO No.: 55-1200"),
         (300, 746, "Date: 2026-04-02"), (300, 732, "Currency: EUR"),
-        (72, 690, "Item"), (160, 690, "Description"), (380, 690, "Qty"),
+    (72, 690, "Item"), (160, 690, "Description"), (380, 690, "Qty"),
         (430, 690, "Price"), (500, 690, "Amount"),
         (72, 676, "K-100"), (160, 676, "Filter cartridge"), (380, 676, "4"),
         (430, 676, "12.50"), (500, 676, "50.00"),
         (430, 640, "Total"), (500, 640, "50.00"),
-    ]  # fmt: skip
-    for x, y, text in rows:
+]  # fmt: skip
+
+
+def plain_pdf(path: Path, extra: list[tuple[int, int, str]]) -> Path:
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(str(path), invariant=1)
+    canvas.setFont("Helvetica", 9)
+    for x, y, text in PLAIN_PAGE + extra:
         canvas.drawString(x, y, text)
     canvas.save()
-    po = read_purchase_order(path)
+    return path
+
+
+def test_plain_page_without_letterhead_has_no_guessed_buyer(tmp_path: Path) -> None:
+    po = read_purchase_order(plain_pdf(tmp_path / "plain.pdf", []))
     assert (po.po_number, str(po.total), len(po.lines)) == ("55-1200", "50.00", 1)
     assert po.buyer.name is None
     assert po.needs_review and "the buyer was not found" in po.warnings
+
+
+def test_delivery_date_printed_under_a_line(tmp_path: Path) -> None:
+    extra = [(160, 665, "Delivery date: 2026-05-10"), (160, 654, "Notes: gate 3")]
+    po = read_purchase_order(plain_pdf(tmp_path / "dated.pdf", extra))
+    assert str(po.lines[0].requested_date) == "2026-05-10"
+    assert po.lines[0].description == "Filter cartridge"
