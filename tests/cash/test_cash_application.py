@@ -26,7 +26,7 @@ from sandbox.chaos import Chaos
 from sandbox.credentials import ERP_USERS
 from sandbox.webserver import ServerThread, free_port
 from tests.conftest import CHROMIUM, chromium_available, need_service
-from tests.matching.corpus_files import BankPayment, write_camt054
+from sandbox.bankfiles import BankPayment, write_camt054
 
 BOT = "cash-application"
 

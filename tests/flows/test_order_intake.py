@@ -15,7 +15,7 @@ import pytest
 
 from bots.runtime.queue import WorkQueue
 from bots.runtime.runner import run_bot
-from tests.flows import mails
+from sandbox import mailbuilder as mails
 from tests.flows.conftest import IntakeWorld
 
 pytestmark = [pytest.mark.imap, pytest.mark.browser, pytest.mark.slow]

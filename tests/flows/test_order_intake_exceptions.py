@@ -13,7 +13,7 @@ import pytest
 from bots.runtime.queue import WorkQueue
 from bots.runtime.runner import run_bot
 from sandbox import seed
-from tests.flows import mails
+from sandbox import mailbuilder as mails
 from tests.flows.conftest import IntakeWorld
 from tests.flows.test_order_intake import assert_entered_once
 

@@ -15,7 +15,7 @@ from bots.errors import BusinessError
 from bots.flows.order_intake import OrderIntakeBot
 from bots.runtime.bot import NewItem
 from bots.runtime.queue import WorkQueue
-from tests.flows import mails
+from sandbox import mailbuilder as mails
 from tests.support.dovecot import DovecotServer, ImapAccount
 
 pytestmark = pytest.mark.imap

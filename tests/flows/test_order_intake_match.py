@@ -22,7 +22,7 @@ from bots.documents.po import OrderLine, Party, PurchaseOrder
 from bots.errors import BusinessError
 from bots.flows import order_intake_match as match
 from bots.flows.order_intake_mail import filing_target, items_for_mail
-from tests.flows import mails
+from sandbox import mailbuilder as mails
 
 NORTHWIND = Customer(
     "C1001", "Northwind Retail GmbH", "EUR",

@@ -12,7 +12,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from tests.matching import corpus_parts as parts
-from tests.matching.corpus_files import AdviceRow
+from sandbox.bankfiles import AdviceRow
 from tests.matching.make_corpus import (
     CENT,
     DISCOUNT_RATES,

@@ -31,7 +31,7 @@ if str(ROOT) not in sys.path:
 
 from bots.matching.normalise import full_name_key, name_key
 from tests.matching import corpus_parts as parts
-from tests.matching.corpus_files import (
+from sandbox.bankfiles import (
     BankPayment,
     write_advice_csv,
     write_advice_pdf,

@@ -11,7 +11,7 @@ import pytest
 
 from bots.documents.bank import read_open_items, read_payments
 from bots.errors import DocumentError
-from tests.matching.corpus_files import AdviceRow, BankPayment, write_advice_pdf
+from sandbox.bankfiles import AdviceRow, BankPayment, write_advice_pdf
 
 ADVICE_CSV = """payment_id,payer,payment_date,currency,payment_amount,invoice_number,amount_paid,discount,deduction,deduction_code
 PAY-1,Nordwind Logistik GmbH,2026-11-28,EUR,"1,470.19",INV-2026-000103,380.20,0,30.00,DAMAGED
