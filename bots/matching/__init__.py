@@ -1,7 +1,7 @@
 """Cash application logic: which open invoices each payment pays, and how sure.
 
 `match_payments(payments, open_items, memory=..., today=...)` returns a
-`MatchResult` whose `to_dict()` / `to_json()` is what `o2c match --json` prints.
+`MatchResult` whose `to_json()` (a dict) is what `o2c match --json` prints.
 `MatchMemory` holds what operators taught (payer aliases, reference patterns) and
 round-trips through `to_dict()` / `from_dict()`. Pure logic, no I/O.
 """

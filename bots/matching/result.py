@@ -1,13 +1,12 @@
 """What the matcher decided: per payment a status, applications, reasons, candidates.
 
-`MatchResult.to_dict()` (and `to_json()`, its JSON text) has the shape the
+`MatchResult.to_json()` (the same as `to_dict()`) is the JSON-ready document the
 `o2c match --json` command prints and the cash-application bot stores: amounts as
 decimal strings, statuses `matched`, `partially_matched`, `unmatched`.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -138,5 +137,6 @@ class MatchResult:
             "summary": self.summary(),
         }
 
-    def to_json(self, indent: int | None = 2) -> str:
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+    def to_json(self) -> dict[str, Any]:
+        """The JSON-ready document (like `PurchaseOrder.to_json()`): `to_dict()`."""
+        return self.to_dict()

@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from tests.matching import corpus_parts as parts
 from sandbox.bankfiles import AdviceRow
+from tests.matching import corpus_parts as parts
 from tests.matching.make_corpus import (
     CENT,
     DISCOUNT_RATES,

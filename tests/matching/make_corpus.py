@@ -30,7 +30,6 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bots.matching.normalise import full_name_key, name_key
-from tests.matching import corpus_parts as parts
 from sandbox.bankfiles import (
     BankPayment,
     write_advice_csv,
@@ -39,6 +38,7 @@ from sandbox.bankfiles import (
     write_camt054,
     write_open_items,
 )
+from tests.matching import corpus_parts as parts
 
 CENT = Decimal("0.01")
 TODAY = date(2026, 11, 30)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from bots.matching import MATCHED, PARTIALLY_MATCHED, UNMATCHED, match_payments
@@ -224,7 +225,9 @@ def test_json_has_the_documented_shape() -> None:
     result = match_payments(
         [payment("P1", "250.50", NORD, "INV-2026-000102")], LEDGER, today=TODAY
     )
-    data = result.to_dict()
+    data = result.to_json()
+    assert data == result.to_dict()
+    json.dumps(data)
     [entry] = data["payments"]
     assert set(entry) == {
         "payment_id",
