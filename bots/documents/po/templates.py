@@ -43,7 +43,8 @@ class TemplateError(ValueError):
 @dataclass
 class TableSpec:
     start: re.Pattern[str]
-    row: re.Pattern[str]
+    row: re.Pattern[str] | None = None
+    columns: list[tuple[str, float, float]] = field(default_factory=list)
     end: re.Pattern[str] | None = None
     skip: list[re.Pattern[str]] = field(default_factory=list)
     continuation: str = "description"
@@ -120,16 +121,29 @@ def _compiler(path: Path):
 
 
 def _table_spec(data: dict[str, Any], compile_) -> TableSpec:
-    for key in ("start", "row"):
-        if key not in data:
-            raise TemplateError(f"template table needs '{key}'")
+    if "start" not in data or not ("row" in data or "columns" in data):
+        raise TemplateError("template table needs 'start' and 'row' or 'columns'")
     return TableSpec(
         start=compile_("table.start", data["start"]),
-        row=compile_("table.row", data["row"]),
+        row=compile_("table.row", data["row"]) if data.get("row") else None,
+        columns=[_column(c) for c in data.get("columns") or []],
         end=compile_("table.end", data["end"]) if data.get("end") else None,
         skip=[compile_("table.skip", p) for p in data.get("skip") or []],
         continuation=str(data.get("continuation") or "description"),
     )
+
+
+def _column(data: Any) -> tuple[str, float, float]:
+    """`{field: quantity, x0: 335, x1: 380}`: the x span (points) of one column."""
+    try:
+        name, x0, x1 = str(data["field"]), float(data["x0"]), float(data["x1"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise TemplateError(f"template column {data!r} needs field, x0 and x1") from exc
+    if name not in LINE_FIELDS:
+        raise TemplateError(
+            f"template column field {name!r} is not one of {LINE_FIELDS}"
+        )
+    return name, x0, x1
 
 
 def find_template(
@@ -242,14 +256,35 @@ def read_template_table(
         if any(pattern.search(text) for pattern in spec.skip):
             previous = row
             continue
-        match = spec.row.search(text)
-        if match:
-            lines.append(_line(match.groupdict(), conventions, len(lines) + 1))
+        groups = _row_groups(spec, row, conventions)
+        if groups is not None:
+            lines.append(_line(groups, conventions, len(lines) + 1))
             previous = row
         elif lines and previous and row.top - previous.bottom <= 1.2 * row.height:
             _continue(lines[-1], spec.continuation, text)
             previous = row
     return lines
+
+
+def _row_groups(
+    spec: TableSpec, row: Row, conventions: Conventions
+) -> dict[str, str | None] | None:
+    """The cells of an order line, by the row pattern or by the column spans."""
+    if spec.row is not None:
+        match = spec.row.search(row.text)
+        return match.groupdict() if match else None
+    cells: dict[str, list[str]] = {}
+    for phrase in row.phrases:
+        for text, x0, x1 in phrase.words:
+            center = (x0 + x1) / 2
+            for name, left, right in spec.columns:
+                if left <= center <= right:
+                    cells.setdefault(name, []).append(text)
+    groups: dict[str, str | None] = {k: " ".join(v) for k, v in cells.items()}
+    fmt = conventions.number_format
+    quantity = parse_number(groups.get("quantity") or "", fmt)
+    amount = parse_number(groups.get("amount") or "", fmt)
+    return groups if quantity is not None and amount is not None else None
 
 
 def _line(

@@ -61,3 +61,21 @@ def test_templates_switched_off(tmp_path: Path) -> None:
     path = CORPUS / "uk_multipage_harrow.pdf"
     assert read_purchase_order(path, templates_dir=tmp_path).template == "harrow-kent"
     assert read_purchase_order(path, use_templates=False).template is None
+
+
+def test_template_columns_need_a_known_field(tmp_path: Path) -> None:
+    (tmp_path / "cols.yaml").write_text(
+        "name: cols\nmatch: ['x']\ntable:\n  start: 'Pos'\n  columns:\n"
+        "    - {field: colour, x0: 1, x1: 2}\n"
+    )
+    with pytest.raises(TemplateError, match="'colour' is not one of"):
+        load_templates(tmp_path)
+
+
+def test_both_table_styles_are_shipped() -> None:
+    styles = {
+        name: set(yaml.safe_load((SHIPPED_DIR / f"{name}.yaml").read_text())["table"])
+        for name in ("nordwind-technik", "harrow-kent")
+    }
+    assert "columns" in styles["nordwind-technik"]
+    assert "row" in styles["harrow-kent"]
