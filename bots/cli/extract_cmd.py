@@ -108,8 +108,16 @@ def _lines_table(lines: list[dict]) -> Table:
     shown = [(k, t) for k, t in COLUMNS if any(ln[k] is not None for ln in lines)]
     table = Table(show_lines=False)
     for key, title in shown:
-        wraps = key == "description"
-        table.add_column(title, no_wrap=not wraps, justify="left" if wraps else "right")
+        numeric = key in (
+            "line",
+            "quantity",
+            "unit_price",
+            "discount_percent",
+            "amount",
+        )
+        table.add_column(
+            title, no_wrap=key != "description", justify="right" if numeric else "left"
+        )
     for line in lines:
         table.add_row(
             *(Text(str(line[k]) if line[k] is not None else "") for k, _ in shown)
