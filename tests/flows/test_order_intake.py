@@ -8,7 +8,9 @@ second run changes nothing.
 
 from __future__ import annotations
 
+import zipfile
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,6 +30,21 @@ def assert_entered_once(world: IntakeWorld, spec: mails.PoSpec) -> dict[str, Any
     lines = sorted((l["item_no"], Decimal(l["quantity"])) for l in order["lines"])
     assert lines == sorted((l.item_no, l.quantity) for l in spec.lines)
     return order
+
+
+def files_containing(folder: Path, secrets: list[str]) -> list[str]:
+    """Every file under folder (and member of a zip) holding one of the secrets."""
+    needles = [secret.encode() for secret in secrets]
+    hits = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        blobs = {str(path): path.read_bytes()}
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                blobs |= {f"{path}!{m}": archive.read(m) for m in archive.namelist()}
+        hits += [
+            name for name, blob in blobs.items() if any(n in blob for n in needles)
+        ]
+    return hits
 
 
 def by_code(items: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
@@ -104,6 +121,10 @@ def test_a_mixed_inbox_becomes_orders_and_filed_mail(world: IntakeWorld) -> None
     assert len(processed) == 8 and len(exceptions) == 4
     assert any(b"Fwd: Purchase order NW-4500017001" in m for m in processed)
     assert any(b"Please send us 10 boxes" in m for m in exceptions)
+
+    # neither password reached a log, a trace, a screenshot or the evidence
+    secrets = [world.env["O2C_IMAP__PASSWORD"], world.env["O2C_ERP__PASSWORD"]]
+    assert files_containing(world.home / "artifacts", secrets) == []
 
     # a second run changes nothing
     orders_before = world.erp.orders()

@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 MAIL_UID = 65534
 POOL_SIZE = 100
-PASSWORD = "secret"
+PASSWORD = "imap-pw-7f3a91"  # unique, so a leak is found by searching
 START_TIMEOUT_SECONDS = 10.0
 
 CONFIG = """\
