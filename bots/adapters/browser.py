@@ -206,6 +206,10 @@ class BrowserSession:
         stem = _safe_name(name)
         saved: list[Path] = []
         try:
+            page.wait_for_load_state("load", timeout=2000)
+        except PlaywrightError:
+            log.debug("page not fully loaded before the screenshot")
+        try:
             shot = dest_dir / f"{stem}.png"
             page.screenshot(path=str(shot), full_page=True, timeout=5000)
             saved.append(shot)

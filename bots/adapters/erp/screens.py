@@ -27,6 +27,9 @@ log = logging.getLogger(__name__)
 
 # How long a loaded server-rendered page may take to show an element.
 PRESENCE_TIMEOUT_MS = 1500
+# The screens are complete HTML when parsed; waiting for the style sheet and the
+# icon as well ("load") would only add their fetches to every step.
+READY = "domcontentloaded"
 
 PROBE_JS = """([counts, texts]) => {
   const out = {counts: {}, texts: {}};
@@ -159,7 +162,9 @@ class Screens:
         """Go to a screen by its path; raises NotFound for a 404."""
         self._status = None
         try:
-            response = self.page.goto(self.url(screen, query, **fields))
+            response = self.page.goto(
+                self.url(screen, query, **fields), wait_until=READY
+            )
         except PlaywrightError as exc:
             raise self.browser_failure(exc, step) from exc
         if response is not None:
@@ -170,7 +175,7 @@ class Screens:
         """Click a button or link that loads the next page, and check that page."""
         self._status = None
         try:
-            with self.page.expect_navigation(wait_until="load"):
+            with self.page.expect_navigation(wait_until=READY):
                 locator.click()
         except PlaywrightError as exc:
             raise self.browser_failure(exc, step) from exc
@@ -266,7 +271,7 @@ class Screens:
         """Click a button or link that loads the next page (found by its selector)."""
         self._status = None
         try:
-            with self.page.expect_navigation(wait_until="load"):
+            with self.page.expect_navigation(wait_until=READY):
                 self.locator(screen, element).first.click(
                     timeout=2 * PRESENCE_TIMEOUT_MS
                 )
