@@ -29,13 +29,19 @@ HEADER_LABELS: dict[str, tuple[str, ...]] = {
         "bon de commande", "réf commande", "número de pedido", "n° de pedido",
         "no de pedido", "nº pedido", "pedido n°", "pedido no", "orden de compra",
         "orden de compra n°", "pedido de compra", "pedido", "bestelnummer", "inkooporder",
-        "numero ordine", "ordine n°",
+        "numero ordine", "ordine n°", "po nr", "po ref", "po reference",
+        "purchase order reference", "order reference", "order id", "p/o no",
+        "bestellung nummer", "n° commande", "numéro de bon de commande",
+        "número de orden", "numero d'ordine",
     ),
     "order_date": (
         "order date", "po date", "p.o. date", "purchase order date", "date of order",
         "date", "issue date", "date issued", "dated", "bestelldatum", "datum",
         "belegdatum", "date de commande", "date commande", "fecha de pedido",
         "fecha pedido", "fecha", "orderdatum", "besteldatum", "data ordine",
+        "date of issue", "issued", "erstellt am", "bestellt am",
+        "datum der bestellung", "date d'émission", "date d'emission",
+        "fecha de emisión", "fecha de emision",
     ),
     "requested_date": (
         "requested delivery date", "requested date", "requested ship date",
@@ -45,6 +51,8 @@ HEADER_LABELS: dict[str, tuple[str, ...]] = {
         "gewünschter liefertermin", "anliefertermin", "date de livraison",
         "date de livraison souhaitée", "livraison souhaitée", "livraison le",
         "fecha de entrega", "fecha entrega", "leverdatum", "gewenste leverdatum",
+        "requested delivery", "delivery by", "due by", "date due", "lieferung bis",
+        "délai de livraison", "delai de livraison", "plazo de entrega",
     ),
     "currency": ("currency", "währung", "devise", "monnaie", "moneda", "valuta"),
     "buyer": (
@@ -128,6 +136,9 @@ COLUMN_LABELS: dict[str, tuple[str, ...]] = {
         "artikel-nr", "art.-nr", "art nr", "materialnummer", "sachnummer",
         "référence", "réf", "ref", "code article", "réf article", "referencia",
         "código", "ref.", "your part no", "customer part no", "artikelnr",
+        "part", "catalog #", "cat no", "cat. no.", "article number", "product id",
+        "item id", "product no", "mat.-nr", "materialnr", "code produit",
+        "référence article", "our part no", "buyer part no",
     ),
     "description": (
         "description", "item description", "product", "product description",
@@ -138,6 +149,8 @@ COLUMN_LABELS: dict[str, tuple[str, ...]] = {
     "quantity": (
         "qty", "quantity", "qty ordered", "order qty", "menge", "anzahl",
         "bestellmenge", "qté", "quantité", "cantidad", "cant", "aantal", "quant",
+        "order quantity", "ordered", "qty.", "pcs", "stück", "stk",
+        "quantité commandée", "cantidad pedida",
     ),
     "uom": (
         "uom", "u/m", "unit", "um", "unit of measure", "me", "einheit",
@@ -148,6 +161,8 @@ COLUMN_LABELS: dict[str, tuple[str, ...]] = {
         "einzelpreis", "preis", "stückpreis", "e-preis", "preis/einheit",
         "prix unitaire", "prix unit", "p.u.", "prix", "pu ht", "prix unitaire ht",
         "precio unitario", "precio", "prijs", "stuksprijs", "vk-preis", "ek-preis",
+        "net price", "unit net price", "price per unit", "preis/me",
+        "preis je einheit", "p.u. ht", "prix net", "precio neto",
     ),
     "discount_percent": (
         "discount", "disc", "disc %", "discount %", "rabatt", "rabatt %",
@@ -158,7 +173,9 @@ COLUMN_LABELS: dict[str, tuple[str, ...]] = {
         "extension", "net amount", "value", "betrag", "gesamtpreis", "gesamt",
         "summe", "wert", "montant", "total ht", "montant ht", "importe", "bedrag",
         "net value", "total price", "amount net", "extended amount",
-        "zeilenbetrag", "positionsbetrag", "line amount",
+        "zeilenbetrag", "positionsbetrag", "line amount", "line value", "extended",
+        "ext.", "prix total", "montant total", "total line", "gesamtwert",
+        "importe total", "total línea",
     ),
     "requested_date": (
         "requested date", "req date", "req. date", "delivery date", "del date",

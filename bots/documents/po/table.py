@@ -270,14 +270,14 @@ def read_table(
 def _first_header(rows: list[Row]) -> tuple[TableHeader, int] | None:
     """The first header on a page and where its rows start."""
     for position, row in enumerate(rows):
-        header = find_header(row)
-        if header:
-            return header, position + 1
-        if position + 1 < len(rows):
-            header = find_stacked_header(row, rows[position + 1])
-            if header:
-                header.second_row = rows[position + 1]
-                return header, position + 2
+        single = find_header(row)
+        below = rows[position + 1] if position + 1 < len(rows) else None
+        stacked = find_stacked_header(row, below) if below else None
+        if stacked and (not single or len(stacked.columns) > len(single.columns)):
+            stacked.second_row = below
+            return stacked, position + 2
+        if single:
+            return single, position + 1
     return None
 
 
