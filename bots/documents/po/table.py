@@ -31,7 +31,6 @@ from bots.documents.po.parsing import Conventions, parse_date, parse_number
 
 log = logging.getLogger(__name__)
 
-NUMERIC_COLUMNS = ("quantity", "unit_price", "discount_percent", "amount")
 _HEADER_TAIL = re.compile(r"^[\s(\[]*(?:[A-Z]{3}|[$€£%]|in [A-Z]{3})?[\s)\]%.:]*$")
 _QUANTITY_WITH_UNIT = re.compile(r"^(?P<number>[\d.,'\s]+?)\s*(?P<unit>[A-Za-z]{1,6})$")
 

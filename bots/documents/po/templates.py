@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 SHIPPED_DIR = Path(__file__).resolve().parent / "templates"
 FIELDS = ("po_number", "order_date", "requested_date", "currency")
 TOTALS = ("subtotal", "tax", "freight", "total")
+PARTIES = ("buyer", "ship_to")
 LINE_FIELDS = (
     "line", "customer_sku", "description", "quantity", "uom", "unit_price",
     "discount_percent", "amount", "requested_date",
@@ -87,6 +88,7 @@ def parse_template(path: Path) -> Template:
         raise TemplateError(f"template {path}: cannot be read ({exc})") from exc
     if not isinstance(data, dict) or not data.get("name") or not data.get("match"):
         raise TemplateError(f"template {path}: needs at least 'name' and 'match'")
+    _check_keys(path, data)
     compile_ = _compiler(path)
     table = data.get("table")
     return Template(
@@ -101,6 +103,33 @@ def parse_template(path: Path) -> Template:
         number_format=data.get("number_format"),
         day_first=data.get("day_first"),
     )
+
+
+ALLOWED = {
+    "fields": FIELDS,
+    "totals": TOTALS,
+    "blocks": PARTIES,
+    "constants": FIELDS
+    + tuple(f"{p}.{a}" for p in PARTIES for a in ("name", "address")),
+}
+TOP_LEVEL = ("name", "description", "match", "number_format", "day_first", "table")
+
+
+def _check_keys(path: Path, data: dict[str, Any]) -> None:
+    """Misspelt keys are errors, not silently ignored settings."""
+    for key in data:
+        if key not in TOP_LEVEL and key not in ALLOWED:
+            raise TemplateError(f"template {path}: unknown key '{key}'")
+    for section, allowed in ALLOWED.items():
+        for key in data.get(section) or {}:
+            if key not in allowed:
+                raise TemplateError(
+                    f"template {path}: '{section}.{key}' is not one of {allowed}"
+                )
+    if data.get("number_format") not in (None, "us", "eu", "space", "swiss"):
+        raise TemplateError(
+            f"template {path}: number_format must be us, eu, space or swiss"
+        )
 
 
 def _section(data: dict[str, Any], key: str) -> list[tuple[str, Any]]:

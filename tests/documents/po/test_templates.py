@@ -79,3 +79,11 @@ def test_both_table_styles_are_shipped() -> None:
     }
     assert "columns" in styles["nordwind-technik"]
     assert "row" in styles["harrow-kent"]
+
+
+def test_misspelt_template_key_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "typo.yaml").write_text(
+        "name: typo\nmatch: ['x']\nfields:\n  po_numbr: 'x'\n"
+    )
+    with pytest.raises(TemplateError, match="'fields.po_numbr' is not one of"):
+        load_templates(tmp_path)
