@@ -246,14 +246,17 @@ def _bank_file(day: Day) -> None:
     for k, text in enumerate(("Consulting fee", "Refund of deposit", "Misc 4471")):
         pay("unknown payer", "unmatched", f"ACME HOLDINGS {k + 1} LTD",
             Decimal(f"{1234 + 111 * k}.{17 + k}"), "EUR", text)
-    for k in range(2):
+    for k, (kind, expect, factor) in enumerate((
+        ("short payment on a clear reference", "matched", Decimal("0.83")),
+        ("overpayment", "partially_matched", Decimal("1.12")),
+    )):
         customer = customers[(k * 7 + 4) % len(customers)]
         inv = take(customer)
         if inv is None:
             continue
-        pay("short payment without remittance detail", "partially_matched",
-            names[customer], (inv.open_amount * Decimal("0.83")).quantize(Decimal("0.01")),
-            inv.currency, f"{inv.invoice_number} less claims")
+        pay(kind, expect, names[customer],
+            (inv.open_amount * factor).quantize(Decimal("0.01")), inv.currency,
+            f"Invoice {inv.invoice_number}")
     day.payments = planned
     day.bank_files["camt054-morning.xml"] = _camt(pays, today)
 
