@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 MAILS_NAMESPACE = "order-intake.mails"
 MESSAGE_FILE = "message.eml"
 PO_KIND = "purchase_order"
+NOT_A_PO = "not_a_purchase_order"
 SETTLED = ("done", "resolved", "discarded", "exception")
 MAIL_PROBLEMS = {
     "unreadable_mail": "the mail cannot be read ({detail}); open message.eml, enter "
@@ -75,7 +76,7 @@ def items_for_mail(fetched: FetchedMail, settings: Settings) -> list[NewItem]:
     if not orders:
         return [_problem_item("no_attachment", parsed.sender or "?", fetched, header)]
     limit = settings.intake.max_attachment_bytes
-    return [
+    items = [
         _po_item(attachment, parsed, fetched, header, settings)
         if attachment.size <= limit
         else _problem_item(
@@ -87,6 +88,25 @@ def items_for_mail(fetched: FetchedMail, settings: Settings) -> list[NewItem]:
         )
         for attachment in orders
     ]
+    return _without_side_documents(items)
+
+
+def _without_side_documents(items: list[NewItem]) -> list[NewItem]:
+    """Drop attached documents that are not purchase orders (terms and conditions,
+    delivery notes) when the mail also carries a readable PO; kept otherwise, so a
+    mail never vanishes without an item."""
+    readable = [item for item in items if "po" in item.payload]
+    if not readable:
+        return items
+    kept = []
+    for item in items:
+        error = item.payload.get("document_error") or {}
+        if error.get("code") == NOT_A_PO:
+            log.info("%s is not a purchase order; skipped beside the PO in the mail",
+                     item.payload["attachment"]["name"])  # fmt: skip
+            continue
+        kept.append(item)
+    return kept
 
 
 def _mail_header(fetched: FetchedMail) -> dict[str, Any]:

@@ -3,11 +3,16 @@ ship-to, duplicate comparison, work items made from mail, and mail filing."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from email import message_from_bytes, policy
 
 import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
 
 from bots.adapters.erp.base import (
     Address,
@@ -191,6 +196,45 @@ def test_forwarded_and_redelivered_copies_make_the_same_item(o2c_home: object) -
     other = replace(spec, customer=mails.customer("C1002"))
     [elsewhere] = items_for_mail(fetched(mails.po_mail(other)), settings)
     assert elsewhere.reference != first.reference
+
+
+def terms_pdf() -> bytes:
+    """A PDF that is not a purchase order: the customer's purchasing terms."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4)
+    canvas.setFont("Helvetica-Bold", 16)
+    canvas.drawString(20 * mm, 270 * mm, "General Terms and Conditions of Purchase")
+    canvas.setFont("Helvetica", 10)
+    clauses = (
+        "1. Scope. These terms apply to every order we place with the supplier.",
+        "2. Delivery. Goods are delivered DAP to the address named in the order.",
+        "3. Invoices. Invoices quote our order number and are paid within 30 days.",
+    )
+    for number, clause in enumerate(clauses):
+        canvas.drawString(20 * mm, (255 - 8 * number) * mm, clause)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def po_mail_with_terms(spec: mails.PoSpec) -> bytes:
+    """The PO mail with the customer's terms and conditions attached beside it."""
+    message = message_from_bytes(mails.po_mail(spec), policy=policy.default)
+    message.add_attachment(terms_pdf(), maintype="application", subtype="pdf",
+                           filename="Terms_and_Conditions.pdf")  # fmt: skip
+    return message.as_bytes()
+
+
+def test_terms_beside_a_po_are_skipped_but_alone_they_are_an_item(
+    o2c_home: object,
+) -> None:
+    settings = Settings()
+    spec = mails.po_spec("C1001", "TC-1", n_lines=1)
+    [item] = items_for_mail(fetched(po_mail_with_terms(spec)), settings)
+    assert item.payload["po"]["po_number"] == "TC-1"
+    [alone] = items_for_mail(fetched(mails.po_mail(spec, pdf=terms_pdf())),
+                             settings)  # fmt: skip
+    assert alone.payload["document_error"]["code"] == "not_a_purchase_order"
 
 
 def test_mail_problems_become_one_item_each(o2c_home: object) -> None:
