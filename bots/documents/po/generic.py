@@ -95,7 +95,7 @@ def read_layout(
     hits = label_hits(outside, INVOICE_LABELS if invoice_mode else HEADER_LABELS)
     po = PurchaseOrder(source=source, lines=table.lines)
     warnings = _read_header(po, hits, rows, conventions)
-    po.buyer = _party(hits, "buyer", rows) or letterhead(rows, pages[0].height)
+    po.buyer = _buyer(hits, rows, pages[0].height)
     po.ship_to = _party(hits, "ship_to", rows) or Party()
     labelled = po.currency is not None
     po.currency = po.currency or _document_currency(rows)
@@ -130,12 +130,36 @@ def _read_header(
     return warnings
 
 
+PERSON_LABELS = (
+    "buyer", "purchaser", "ordered by", "käufer", "besteller", "acheteur",
+    "comprador", "koper",
+)  # fmt: skip
+
+
+def _buyer(hits: list[LabelHit], rows: list[Row], page_height: float) -> Party:
+    """The buyer block, else the letterhead. "Buyer: Dana Whitfield" names the
+    purchasing agent, not the company: a one-line block under such a label gives
+    way to the letterhead when there is one."""
+    block, label = _block(hits, "buyer", rows)
+    if block and (block.address or label not in PERSON_LABELS):
+        return block
+    head = letterhead(rows, page_height)
+    return head if head.name else (block or Party())
+
+
 def _party(hits: list[LabelHit], field: str, rows: list[Row]) -> Party | None:
+    return _block(hits, field, rows)[0]
+
+
+def _block(
+    hits: list[LabelHit], field: str, rows: list[Row]
+) -> tuple[Party | None, str | None]:
+    """The first address block, by label rank, and the label it was found under."""
     for hit in sorted((h for h in hits if h.field == field), key=lambda h: h.rank):
         party = read_block(hit, rows)
         if party.name:
-            return party
-    return None
+            return party, hit.label
+    return None, None
 
 
 def _document_currency(rows: list[Row]) -> str | None:
