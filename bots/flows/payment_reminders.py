@@ -125,6 +125,12 @@ class PaymentRemindersBot(Bot):
             "%d open items: %d reminder mails planned", len(invoices), len(batches)
         )
         for batch in batches:
+            if ctx.dry_run:
+                log.warning(
+                    "dry run: would send the %s reminder to %s for %s",
+                    batch.level.name, batch.customer_id,
+                    ", ".join(i.invoice_number for i in batch.invoices),
+                )
             yield NewItem(
                 reference=f"{batch.reference}",
                 payload={
