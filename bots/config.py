@@ -57,6 +57,10 @@ class ErpSettings(Section):
     username: str = "robot"
     password: SecretStr | None = None
     database: str | None = None
+    part_map: Path | None = Field(
+        default=None,
+        description="CSV customer_no,customer_part,item_no[,price] (Tryton only)",
+    )
 
 
 class ImapSettings(Section):

@@ -175,8 +175,7 @@ def _products(items: list[dict], category) -> None:
         template.sale_uom = uom
         template.list_price = Decimal(row["price"])
         template.account_category = category
-        product = template.products[0] if template.products else template.products.new()
-        product.code = row["item_no"]
+        template.code = row["item_no"]  # the product's code is template + suffix
         templates.append(template)
     Template.save(templates)
 
@@ -229,13 +228,13 @@ def _robot(login: str, company) -> None:
     (admin,) = User.find([("login", "=", "admin")])
     robot = User(name="O2C robot", login=login)
     robot.password = os.environ["O2C_TRYTON_ROBOT_PASSWORD"]
-    robot.groups.extend([group for group in admin.groups])
-    robot.companies.append(company)
-    robot.company = company
-    robot.save()
-    admin.companies.append(company)
-    admin.company = company
-    admin.save()
+    Group = Model.get("res.group")
+    robot.groups.extend(Group.find([("id", "in", [g.id for g in admin.groups])]))
+    Company = Model.get("company.company")
+    for user in (robot, admin):
+        user.companies.append(Company(company.id))
+        user.company = Company(company.id)
+        user.save()
 
 
 def _wizards_done() -> None:

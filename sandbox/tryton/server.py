@@ -59,6 +59,7 @@ timeout = 86400
 
 [password]
 length = 8
+entropy = 0
 """
 
 

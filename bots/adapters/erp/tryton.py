@@ -1,0 +1,450 @@
+"""The ERP adapter for Tryton 6.0, through its web client (sao) in Chromium.
+
+Every locator comes from `selectors/tryton.yaml`. Sales are entered through the
+sale form (party, Reference = the customer PO, one line per PO line through the line
+dialog, Save, Quote). Look-ups - parties, products, sales by Reference, open
+invoices, statements - are read through the logged-in client's own JSON-RPC (the
+calls its lists make), which is exact where a list screen would be paged and
+formatted. Customer part numbers come from the `erp.part_map` CSV (Tryton 6.0 has
+no customer part numbers in base sale). Payments are posted as bank statements of
+the `account_statement` module (`tryton_cash.py`).
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from playwright.sync_api import Error as PlaywrightError
+
+from bots.adapters import selectors
+from bots.adapters.browser import BrowserSession
+from bots.adapters.erp.base import (
+    Address,
+    Contact,
+    Customer,
+    ErpAdapter,
+    ItemRef,
+    OrderEntry,
+    OrderRef,
+    OrderStatus,
+    PaymentPosting,
+    PostedPayment,
+)
+from bots.adapters.erp.tryton_ui import SaoScreens
+from bots.errors import BusinessError, ConfigError, SystemUnavailable, TechnicalError
+
+if TYPE_CHECKING:
+    from bots.config import Settings
+
+log = logging.getLogger(__name__)
+
+SELECTOR_FILE = "tryton"
+SALE_STATES = {
+    "draft": "open",
+    "quotation": "open",
+    "confirmed": "confirmed",
+    "processing": "confirmed",
+    "done": "shipped",
+    "cancelled": "cancelled",
+}
+
+
+class TrytonErp(ErpAdapter):
+    """Tryton's web client driven through Chromium."""
+
+    def __init__(self, settings: Settings, run_dir: Path | None = None) -> None:
+        if not settings.erp.database:
+            raise ConfigError(
+                "erp.database", "Tryton needs the database name", "set erp.database"
+            )
+        self.settings = settings
+        self.database = settings.erp.database
+        self.run_dir = run_dir
+        self.sel = selectors.load(settings, SELECTOR_FILE)
+        self.evidence_dir = (
+            run_dir / "erp-evidence" if run_dir else settings.artifacts_dir / "erp"
+        )
+        self._browser: BrowserSession | None = None
+        self._ui: SaoScreens | None = None
+        self._customers: dict[str, Customer] | None = None
+        self._parties: dict[str, int] = {}
+        self._part_map: dict[str, dict[str, str]] | None = None
+        self._products: dict[str, tuple[int, ItemRef]] = {}
+
+    # Session
+    @property
+    def ui(self) -> SaoScreens:
+        if self._ui is None:
+            raise TechnicalError(
+                "session_expired", "the Tryton adapter is not open", step="open"
+            )
+        return self._ui
+
+    def open(self) -> None:
+        self._browser = BrowserSession(self.settings, self.run_dir, name="tryton")
+        self._browser.start()
+        page = self._browser.new_page()
+        self._ui = SaoScreens(
+            self._browser,
+            page,
+            self.sel,
+            self.settings.erp.url,
+            self.database,
+            self.evidence_dir,
+        )
+        try:
+            self._login()
+        except PlaywrightError as exc:
+            self.close()
+            raise TechnicalError(
+                "browser_error", f"the Tryton login failed: {exc}", step="login"
+            ) from exc
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self._browser is not None:
+            self._browser.close()
+        self._browser = self._ui = None
+
+    def _login(self) -> None:
+        ui, step = self.ui, "login"
+        password = self.settings.secret("erp.password")
+        ui.goto("home", step)
+        page = ui.page
+        user = ui.require(page, "login", "user", step)
+        user.fill(self.settings.erp.username)
+        ui.click(page, "login", "submit", step)
+        field = ui.require(page, "login", "password", step)
+        button = ui.require(page, "login", "password_ok", step)
+        assert self._browser is not None
+        self._browser.secret_fill(field, password, submit=button)
+        ui.wait_quiet(step)
+        if ui.visible(page, "login", "password") or not ui.visible(
+            page, "login", "ready"
+        ):
+            raise SystemUnavailable(
+                "login_failed",
+                f"Tryton refused the login of user '{self.settings.erp.username}' "
+                f"to database '{self.database}'; check erp.username, erp.database "
+                "and the erp.password secret",
+                step=step,
+            )
+        log.info("logged in to Tryton as %s", self.settings.erp.username)
+
+    def _guard(self, step: str) -> Any:
+        return _Guard(self, step)
+
+    def capture_evidence(self, dest_dir: Path, name: str) -> list[Path]:
+        if self._ui is None:
+            log.info("no Tryton screen to capture: the adapter is closed")
+            return []
+        return self._ui.capture(dest_dir, name)
+
+    # Customers and items
+    def list_customers(self) -> list[Customer]:
+        if self._customers is None:
+            with self._guard("list_customers"):
+                self._customers = self._read_customers()
+        return sorted(self._customers.values(), key=lambda c: c.customer_no)
+
+    def _read_customers(self) -> dict[str, Customer]:
+        ui, step = self.ui, "list_customers"
+        currency, own_party = self._company()
+        parties = ui.rpc(
+            "model.party.party.search_read",
+            [
+                [["code", "!=", None], ["id", "!=", own_party]],
+                0,
+                None,
+                [["code", "ASC"]],
+                ["code", "name"],
+            ],
+            step,
+        )
+        emails = ui.rpc(
+            "model.party.contact_mechanism.search_read",
+            [[["type", "=", "email"]], 0, None, None, ["party", "value"]],
+            step,
+        )
+        addresses = ui.rpc(
+            "model.party.address.search_read",
+            [[], 0, None, [["id", "ASC"]], ["party", "full_address"]],
+            step,
+        )
+        customers: dict[str, Customer] = {}
+        by_id: dict[int, Customer] = {}
+        for party in parties:
+            code = party["code"].strip().upper()
+            customer = Customer(code, party["name"], currency)
+            customers[code] = by_id[party["id"]] = customer
+            self._parties[code] = party["id"]
+        for mechanism in emails:
+            if mechanism["party"] in by_id:
+                customer = by_id[mechanism["party"]]
+                customer.emails.append(mechanism["value"])
+                customer.contacts.append(Contact("", mechanism["value"], ""))
+        for address in addresses:
+            if address["party"] in by_id:
+                customer = by_id[address["party"]]
+                text = ", ".join(
+                    line.strip()
+                    for line in (address["full_address"] or "").splitlines()
+                    if line.strip()
+                )
+                code = f"SH{len(customer.ship_to) + 1:02d}"
+                customer.ship_to.append(Address(code, text))
+        return customers
+
+    def _company(self) -> tuple[str, int | None]:
+        """The company's currency and its own party (not a customer)."""
+        companies = self.ui.rpc(
+            "model.company.company.search_read",
+            [[], 0, 1, None, ["currency.code", "party"]],
+            "list_customers",
+        )
+        if not companies:
+            return "", None
+        return companies[0]["currency."]["code"], companies[0]["party"]
+
+    def get_customer(self, customer_no: str) -> Customer:
+        key = customer_no.strip().upper()
+        found = {c.customer_no: c for c in self.list_customers()}.get(key)
+        if found is None:
+            raise BusinessError(
+                "unknown_customer",
+                f"customer {key} is not a party code in Tryton",
+                step="get_customer",
+            )
+        return found
+
+    def cross_reference(self, customer_no: str) -> list[ItemRef]:
+        key = customer_no.strip().upper()
+        mapping = self._mapping().get(key, {})
+        products = self._read_products(sorted(set(mapping.values())))
+        return [
+            _with_part(products[item_no], part)
+            for part, item_no in mapping.items()
+            if item_no in products
+        ]
+
+    def find_item(self, customer_no: str, customer_sku: str) -> ItemRef | None:
+        wanted = _part_key(customer_sku)
+        for part, item_no in self._mapping().get(customer_no.upper(), {}).items():
+            if _part_key(part) == wanted:
+                found = self._read_products([item_no]).get(item_no)
+                return _with_part(found, part) if found else None
+        return self._read_products([customer_sku.strip()]).get(customer_sku.strip())
+
+    def _mapping(self) -> dict[str, dict[str, str]]:
+        """customer number -> {customer part -> our item number} from erp.part_map."""
+        if self._part_map is None:
+            self._part_map = read_part_map(self.settings.erp.part_map)
+        return self._part_map
+
+    def _read_products(self, codes: list[str]) -> dict[str, ItemRef]:
+        missing = [c for c in codes if c not in self._products]
+        if missing:
+            with self._guard("find_item"):
+                rows = self.ui.rpc(
+                    "model.product.product.search_read",
+                    [
+                        [["code", "in", missing], ["salable", "=", True]],
+                        0,
+                        None,
+                        None,
+                        ["code", "name", "list_price", "default_uom.symbol"],
+                    ],
+                    "find_item",
+                )
+            for row in rows:
+                ref = ItemRef(
+                    item_no=row["code"],
+                    description=row["name"],
+                    uom=row["default_uom."]["symbol"],
+                    price=Decimal(row["list_price"]),
+                )
+                self._products[row["code"]] = (row["id"], ref)
+        return {c: self._products[c][1] for c in codes if c in self._products}
+
+    # Orders
+    def find_order_by_po(self, customer_no: str, customer_po: str) -> OrderRef | None:
+        with self._guard("find_order_by_po"):
+            rows = self.ui.rpc(
+                "model.sale.sale.search_read",
+                [
+                    [
+                        ["reference", "=", customer_po.strip()],
+                        ["party.code", "=", customer_no.strip().upper()],
+                        ["state", "!=", "cancelled"],
+                    ],
+                    0,
+                    None,
+                    [["id", "ASC"]],
+                    ["number", "reference", "state", "total_amount", "sale_date"],
+                ],
+                "find_order_by_po",
+            )
+        if not rows:
+            return None
+        row = rows[0]
+        return OrderRef(
+            so_number=row["number"] or f"draft-{row['id']}",
+            customer_no=customer_no.strip().upper(),
+            customer_po=row["reference"],
+            status=SALE_STATES.get(row["state"], row["state"]),
+            total=Decimal(row["total_amount"]),
+            order_date=row["sale_date"],
+        )
+
+    def enter_order(self, entry: OrderEntry) -> str:
+        from bots.adapters.erp.tryton_orders import enter_sale
+
+        header = entry.header
+        existing = self.find_order_by_po(header.customer_no, header.customer_po)
+        if existing is not None:
+            raise BusinessError(
+                "duplicate_po",
+                f"PO {header.customer_po} of {header.customer_no} is already sale "
+                f"{existing.so_number} in Tryton",
+                step="enter_order",
+                details={"so_number": existing.so_number},
+            )
+        customer = self.get_customer(header.customer_no)
+        lines = [(self._item_for(header.customer_no, line.item_no), line)
+                 for line in entry.lines]
+        with self._guard("enter_order"):
+            number = enter_sale(self.ui, customer, header, lines)
+        log.info(
+            "sale %s entered in Tryton for %s PO %s (%d lines)",
+            number,
+            header.customer_no,
+            header.customer_po,
+            len(entry.lines),
+        )
+        return number
+
+    def _item_for(self, customer_no: str, item_no: str) -> ItemRef:
+        found = self.find_item(customer_no, item_no)
+        if found is None:
+            raise BusinessError(
+                "erp_rejected",
+                f"item {item_no} is neither a Tryton product code nor a part number "
+                f"of {customer_no} in the part map",
+                step="enter_order",
+            )
+        return found
+
+    def order_statuses(self, status: str | None = None) -> list[OrderStatus]:
+        raise TechnicalError(
+            "not_supported",
+            "the Tryton adapter does not read order statuses yet (status updates "
+            "run on the sandbox ERP only)",
+            step="order_statuses",
+        )
+
+    def order_detail(self, so_number: str) -> OrderStatus:
+        raise TechnicalError(
+            "not_supported",
+            "the Tryton adapter does not read order details yet",
+            step="order_detail",
+        )
+
+    # Receivables and cash application
+    def download_open_items(
+        self, dest_dir: Path, customer_no: str | None = None
+    ) -> Path:
+        from bots.adapters.erp.tryton_cash import download_open_items
+
+        with self._guard("download_open_items"):
+            return download_open_items(self.ui, dest_dir, customer_no)
+
+    def find_payment(self, bank_ref: str) -> PostedPayment | None:
+        from bots.adapters.erp.tryton_cash import find_statement
+
+        with self._guard("find_payment"):
+            return find_statement(self.ui, bank_ref)
+
+    def post_payment(self, payment: PaymentPosting) -> str:
+        from bots.adapters.erp.tryton_cash import find_statement, post_statement
+
+        with self._guard("post_payment"):
+            earlier = find_statement(self.ui, payment.bank_ref)
+            if earlier is not None:
+                raise BusinessError(
+                    "duplicate_bank_ref",
+                    f"bank reference {payment.bank_ref} was already posted in "
+                    f"Tryton as {earlier.document}",
+                    step="post_payment",
+                    details={"document": earlier.document},
+                )
+            party = self._party_id(payment.payer)
+            document = post_statement(self.ui, payment, party)
+        log.info(
+            "payment %s posted in Tryton as %s (%s %s, %d invoices)",
+            payment.bank_ref,
+            document,
+            payment.amount,
+            payment.currency,
+            len(payment.applications),
+        )
+        return document
+
+    def _party_id(self, customer_no: str) -> int:
+        self.get_customer(customer_no)
+        return self._parties[customer_no.strip().upper()]
+
+
+class _Guard:
+    """Turns a Playwright error inside a flow into the technical error with evidence."""
+
+    def __init__(self, erp: TrytonErp, step: str) -> None:
+        self.erp = erp
+        self.step = step
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> None:
+        if isinstance(exc, PlaywrightError):
+            raise self.erp.ui.browser_failure(exc, self.step) from exc
+
+
+def read_part_map(path: Path | None) -> dict[str, dict[str, str]]:
+    """The `erp.part_map` CSV: customer_no, customer_part, item_no[, price]."""
+    if path is None:
+        return {}
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            rows = list(csv.DictReader(handle))
+    except OSError as exc:
+        raise ConfigError(
+            "erp.part_map", f"{path} cannot be read ({exc.strerror})", "fix the path"
+        ) from exc
+    mapping: dict[str, dict[str, str]] = {}
+    for number, row in enumerate(rows, start=2):
+        customer, part, item = (
+            (row.get(k) or "").strip() for k in ("customer_no", "customer_part", "item_no")
+        )
+        if not (customer and part and item):
+            raise ConfigError(
+                "erp.part_map",
+                f"{path.name} line {number} lacks customer_no, customer_part or item_no",
+                "correct the file",
+            )
+        mapping.setdefault(customer.upper(), {})[part] = item
+    return mapping
+
+
+def _with_part(ref: ItemRef, part: str) -> ItemRef:
+    return ItemRef(ref.item_no, ref.description, ref.uom, ref.price, part)
+
+
+def _part_key(text: str) -> str:
+    return re.sub(r"\s+", "", text).upper()

@@ -1,0 +1,279 @@
+"""Driving Tryton's web client (sao, a single-page Bootstrap app) with Playwright.
+
+`SaoScreens` wraps one page and the `tryton` selector file. It waits on what the
+client is doing - it counts the requests in flight and waits for a quiet spell,
+because `networkidle` returns too early and late defaults overwrite early typing -
+and works inside the active tab only (ids repeat across tabs). It knows sao's field
+kinds: number fields (a text input that swaps to a hidden `type=number` input on
+focus), lookup fields (type, wait for the suggestion list, click the entry) and the
+info bar that says whether a save worked. A locator that matches nothing becomes
+TechnicalError `selector_missing` with a screenshot, the HTML and the trace.
+Reads go through the logged-in client's own JSON-RPC (`Sao.rpc`), the calls its
+list views make.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Locator, Page, Request
+from playwright.sync_api import Error as PlaywrightError
+
+from bots.adapters.browser import BrowserSession
+from bots.adapters.selectors import Selectors
+from bots.errors import TechnicalError
+
+log = logging.getLogger(__name__)
+
+QUIET_SECONDS = 0.35
+PRESENCE_TIMEOUT_MS = 5000
+
+# The raw JSON text comes back so that Decimals stay exact (Python parses it).
+RPC_JS = """async ([method, params]) => {
+  const session = Sao.Session.current_session;
+  if (!session) { return JSON.stringify({error: ["no Tryton session", []]}); }
+  const answer = await fetch("/" + session.database + "/", {
+    method: "POST",
+    headers: {"Authorization": "Session " + session.get_auth(),
+              "Content-Type": "application/json"},
+    body: JSON.stringify({id: 0, method: method,
+                          params: [...params, session.context]}),
+  });
+  return await answer.text();
+}"""
+
+
+class SaoScreens:
+    """One page of the Tryton web client, addressed through its selector file."""
+
+    def __init__(
+        self,
+        browser: BrowserSession,
+        page: Page,
+        selectors: Selectors,
+        base_url: str,
+        database: str,
+        evidence_dir: Path,
+    ) -> None:
+        self.browser = browser
+        self.page = page
+        self.sel = selectors
+        self.base_url = base_url.rstrip("/")
+        self.database = database
+        self.evidence_dir = evidence_dir
+        self._pending: set[Request] = set()
+        self._failures = 0
+        pending = self._pending
+        page.on("request", lambda request: pending.add(request))
+        page.on("requestfinished", lambda request: pending.discard(request))
+        page.on("requestfailed", lambda request: pending.discard(request))
+
+    # Waiting
+    def wait_quiet(self, step: str, timeout_ms: int | None = None) -> None:
+        """Wait until no request has been in flight for QUIET_SECONDS."""
+        limit = (timeout_ms or self.browser.settings.browser.timeout_ms) / 1000
+        deadline = time.monotonic() + limit
+        quiet_since: float | None = None
+        while time.monotonic() < deadline:
+            if self._pending:
+                quiet_since = None
+            elif quiet_since is None:
+                quiet_since = time.monotonic()
+            elif time.monotonic() - quiet_since >= QUIET_SECONDS:
+                return
+            self.page.wait_for_timeout(25)
+        raise self.failure(
+            "timeout",
+            f"Tryton kept {len(self._pending)} requests open for over {limit:.0f} s",
+            step,
+        )
+
+    # Locators
+    def url(self, screen: str) -> str:
+        return self.base_url + self.sel.path(screen, database=self.database)
+
+    def tab(self) -> Locator:
+        """The active tab's content (ids repeat across tabs)."""
+        return self.page.locator(self.sel.get("common", "active_tab")).first
+
+    def find(
+        self, root: Locator | Page, screen: str, element: str, **fields: str
+    ) -> Locator:
+        return root.locator(self.sel.get(screen, element, **fields))
+
+    def require(
+        self,
+        root: Locator | Page,
+        screen: str,
+        element: str,
+        step: str,
+        *,
+        state: str = "visible",
+        timeout_ms: int = PRESENCE_TIMEOUT_MS,
+        **fields: str,
+    ) -> Locator:
+        """The element, or TechnicalError `selector_missing` with evidence."""
+        found = self.find(root, screen, element, **fields).first
+        try:
+            found.wait_for(state=state, timeout=timeout_ms)  # type: ignore[arg-type]
+        except PlaywrightError:
+            raise self.failure(
+                "selector_missing",
+                f"the Tryton screen '{screen}' shows no '{element}' "
+                f"({self.sel.get(screen, element, **fields)}); the client may "
+                f"have changed - update {self.sel.source.name}",
+                step,
+            ) from None
+        return found
+
+    def visible(self, root: Locator | Page, screen: str, element: str) -> bool:
+        found = self.find(root, screen, element)
+        return found.count() > 0 and found.first.is_visible()
+
+    # Navigation
+    def goto(self, screen: str, step: str) -> None:
+        try:
+            self.page.goto(self.url(screen))
+        except PlaywrightError as exc:
+            raise self.browser_failure(exc, step) from exc
+        self.wait_quiet(step)
+
+    def click(
+        self, root: Locator | Page, screen: str, element: str, step: str, **fields: str
+    ) -> None:
+        button = self.require(root, screen, element, step, **fields)
+        button.click()
+        self.wait_quiet(step)
+
+    # Fields
+    def fill_text(
+        self, root: Locator, screen: str, element: str, value: str, step: str
+    ) -> None:
+        field = self.require(root, screen, element, step)
+        field.fill(value)
+        field.press("Tab")
+        self.wait_quiet(step)
+
+    def fill_number(
+        self, root: Locator, screen: str, element: str, value: str, step: str
+    ) -> None:
+        """A number field: focus its text input, then fill the number input that
+        appears in its place (filling the text input loses the value)."""
+        self.require(root, screen, f"{element}_text", step).click()
+        number = self.require(root, screen, element, step)
+        number.fill(value)
+        number.press("Tab")
+        self.wait_quiet(step)
+
+    def choose(
+        self,
+        root: Locator,
+        screen: str,
+        element: str,
+        typed: str,
+        wanted: str,
+        step: str,
+    ) -> bool:
+        """A lookup field: type, wait for the suggestions, click the entry whose
+        text holds `wanted` (case-insensitive). False when none does."""
+        field = self.require(root, screen, element, step)
+        field.fill(typed)
+        self.wait_quiet(step)
+        menu = field.locator("xpath=..").locator(self.sel.get("common", "suggestion"))
+        try:
+            menu.first.wait_for(state="visible", timeout=PRESENCE_TIMEOUT_MS)
+        except PlaywrightError:
+            return False
+        for entry in menu.all():
+            if wanted.lower() in entry.inner_text().lower():
+                entry.click()
+                self.wait_quiet(step)
+                return True
+        field.press("Escape")
+        return False
+
+    def value(self, root: Locator, screen: str, element: str, step: str) -> str:
+        return self.require(root, screen, element, step, state="attached").input_value()
+
+    # Messages
+    def info_bar(self) -> tuple[str, str] | None:
+        """The visible info bar of the active tab: (kind, text), kind one of info,
+        success, warning, danger."""
+        for bar in self.find(self.tab(), "common", "info_bar").all():
+            if bar.is_visible():
+                classes = bar.get_attribute("class") or ""
+                kind = next(
+                    (k for k in ("danger", "warning", "success") if f"alert-{k}" in classes),
+                    "info",
+                )
+                return kind, bar.inner_text().strip().lstrip("×").strip()
+        return None
+
+    def dialog_message(self) -> str | None:
+        """The text of a visible error or warning dialog, if one is open."""
+        for dialog in self.find(self.page, "common", "message_dialog").all():
+            if dialog.is_visible():
+                return dialog.inner_text().strip()
+        return None
+
+    # Reading through the client's session
+    def rpc(self, method: str, params: list[Any], step: str) -> Any:
+        """A JSON-RPC call in the logged-in client's session (its context added)."""
+        try:
+            text = self.page.evaluate(RPC_JS, [method, params])
+        except PlaywrightError as exc:
+            raise self.browser_failure(exc, step) from exc
+        try:
+            answer = json.loads(text, object_hook=_tryton_value)
+        except ValueError as exc:
+            raise self.failure(
+                "http_error", f"Tryton answered {method} with no JSON", step
+            ) from exc
+        if answer.get("error"):
+            raise self.failure(
+                "unexpected_screen",
+                f"Tryton refused {method}: {str(answer['error'])[:200]}",
+                step,
+            )
+        return answer.get("result")
+
+    # Evidence and errors
+    def capture(self, dest_dir: Path, name: str) -> list[Path]:
+        try:
+            return self.browser.capture(self.page, dest_dir, name)
+        except PlaywrightError as exc:
+            log.warning("no evidence could be saved: %s", exc)
+            return []
+
+    def failure(self, code: str, message: str, step: str) -> TechnicalError:
+        self._failures += 1
+        name = f"tryton-{step}-{code}-{self._failures}"
+        evidence = self.capture(self.evidence_dir, name)
+        log.warning("%s: %s", step, message)
+        return TechnicalError(
+            code,
+            message,
+            step=step,
+            details={"evidence": [str(p) for p in evidence], "url": self.page.url},
+        )
+
+    def browser_failure(self, exc: PlaywrightError, step: str) -> TechnicalError:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+        code = "timeout" if "Timeout" in type(exc).__name__ else "browser_error"
+        return self.failure(code, f"the browser failed during {step}: {first}", step)
+
+
+def _tryton_value(obj: dict[str, Any]) -> Any:
+    """Tryton's JSON-RPC encoding of Decimal and date values."""
+    kind = obj.get("__class__")
+    if kind == "Decimal":
+        return Decimal(obj["decimal"])
+    if kind == "date":
+        return date(obj["year"], obj["month"], obj["day"])
+    return obj
