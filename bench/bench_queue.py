@@ -23,13 +23,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bots.config import load_settings  # noqa: E402
-from bots.runtime.bot import NewItem  # noqa: E402
-from sqlalchemy import delete  # noqa: E402
+from sqlalchemy import delete
 
-from bots.runtime.db import dispose_engines, migrate, session_scope  # noqa: E402
-from bots.runtime.models import WorkItemRow  # noqa: E402
-from bots.runtime.queue import WorkQueue  # noqa: E402
+from bots.config import load_settings
+from bots.runtime.bot import NewItem
+from bots.runtime.db import dispose_engines, migrate, session_scope
+from bots.runtime.models import WorkItemRow
+from bots.runtime.queue import WorkQueue
 
 log = logging.getLogger(__name__)
 BOT = "bench"

@@ -118,8 +118,12 @@ def _print_item(item: dict[str, Any]) -> None:
 
 @queue_group.command("retry")
 @click.argument("item_ids", type=int, nargs=-1, required=True)
-@click.option("--payload", "payload_file", type=click.Path(path_type=Path),
-              help="A JSON file with the corrected payload (one item only).")  # fmt: skip
+@click.option(
+    "--payload",
+    "payload_file",
+    type=click.Path(path_type=Path),
+    help="A JSON file with the corrected payload (one item only).",
+)
 @user_option
 def retry_items(
     item_ids: tuple[int, ...], payload_file: Path | None, user: str | None

@@ -81,7 +81,7 @@ class WorkItemRow(Base):
             "due_key",
             "created_at",
             "id",
-        ),  # fmt: skip
+        ),
         Index("ix_work_items_expiry", "status", "lease_expires_at"),
         Index("ix_work_items_status", "status", "updated_at"),
     )

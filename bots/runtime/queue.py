@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bots.config import Settings
@@ -79,7 +78,7 @@ class WorkQueue(OperatorActions):
         added: list[tuple[int, bool]] = []
         with session_scope(self.settings) as session:
             conn = session.connection()
-            insert_item = _insert_ignoring_duplicates(conn.dialect.name)
+            insert_item = sql.insert_ignoring_duplicates(conn.dialect.name)
             for item in items:
                 added.append(
                     self._add_one(session, conn, insert_item, bot, item, actor)
@@ -115,7 +114,7 @@ class WorkQueue(OperatorActions):
             ).scalar()
             assert existing is not None
             return existing, False
-        _add_event(conn, new_id, actor, "added", None, states.NEW,
+        sql.add_event(conn, new_id, actor, "added", None, states.NEW,
                    f"added {item.reference}")  # fmt: skip
         for name, data in item.files.items():
             self._store_file(session, new_id, name, data, "input", None)
@@ -180,7 +179,7 @@ class WorkQueue(OperatorActions):
             },
         ).first()  # fmt: skip
         if leased is not None:
-            _add_event(
+            sql.add_event(
                 conn, row.id, _actor(owner, run_id), "leased", row.status,
                 states.IN_PROGRESS, f"attempt {leased.attempts}",
             )  # fmt: skip
@@ -228,7 +227,7 @@ class WorkQueue(OperatorActions):
         ).rowcount
         if not changed:  # a heartbeat came in meanwhile
             return 0
-        _add_event(conn, row.id, "system", "lease_expired", states.IN_PROGRESS,
+        sql.add_event(conn, row.id, "system", "lease_expired", states.IN_PROGRESS,
                    target, message)  # fmt: skip
         log.warning("work item %s: %s, now %s", row.id, message, target)
         return 1
@@ -264,7 +263,7 @@ class WorkQueue(OperatorActions):
                 {"status": states.DONE, "result": merged, "next_attempt_at": None,
                  **_NO_ERROR},
             )  # fmt: skip
-            _add_event(
+            sql.add_event(
                 conn, item_id, _actor(owner, held.last_run_id), "done",
                 states.IN_PROGRESS, states.DONE, _summary(result), result or None,
             )  # fmt: skip
@@ -287,7 +286,7 @@ class WorkQueue(OperatorActions):
                     "next_attempt_at": self._next_attempt(held.attempts, now, target),
                 },
             )  # fmt: skip
-            _add_event(
+            sql.add_event(
                 conn, item_id, _actor(owner, held.last_run_id), "failed",
                 states.IN_PROGRESS, target, message,
                 {"kind": error.kind, "code": error.code, "step": error.step},
@@ -322,7 +321,7 @@ class WorkQueue(OperatorActions):
                 conn, item_id, owner, "released",
                 {"status": states.NEW, "attempts": max(0, held.attempts - 1)},
             )  # fmt: skip
-            _add_event(
+            sql.add_event(
                 conn, item_id, _actor(owner, held.last_run_id), "released",
                 states.IN_PROGRESS, states.NEW, message or "released by the run",
             )  # fmt: skip
@@ -468,38 +467,11 @@ def _urgency(row: Any) -> tuple[int, datetime, datetime, int]:
     return (-row.priority, row.due_key, row.created_at, row.id)
 
 
-def _insert_ignoring_duplicates(dialect_name: str) -> Any:
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
-    return (
-        dialect.insert(sql.ITEMS)
-        .on_conflict_do_nothing(index_elements=["bot", "reference"])
-        .returning(sql.c.id)
-    )
-
-
 _NO_LEASE = {"lease_owner": None, "lease_expires_at": None}
 _NO_ERROR = {
     "error_kind": None, "error_code": None, "error_message": None,
     "error_step": None, "error_details": None,
 }  # fmt: skip
-
-
-def _add_event(
-    conn: Connection,
-    item_id: int,
-    actor: str,
-    action: str,
-    from_status: str | None,
-    to_status: str | None,
-    message: str | None = None,
-    details: dict[str, Any] | None = None,
-) -> None:
-    conn.execute(
-        sql.ADD_EVENT,
-        {"item_id": item_id, "at": utcnow(), "actor": actor, "action": action,
-         "from_status": from_status, "to_status": to_status, "message": message,
-         "details": details},
-    )  # fmt: skip
 
 
 def _actor(owner: str, run_id: str | None) -> str:

@@ -295,7 +295,7 @@ def as_dict(schedule: Schedule, now: datetime, paused: bool) -> dict[str, Any]:
             }
             if hours
             else None
-        ),  # fmt: skip
+        ),
         "enabled": spec.enabled,
         "paused": paused,
         "limits": spec.limits.model_dump(),

@@ -9,11 +9,13 @@ and settling thousands of items costs a few statements each and no ORM work.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from bots.runtime import states
-from bots.runtime.models import ItemEvent, ItemFile, WorkItemRow
+from bots.runtime.models import ItemEvent, ItemFile, WorkItemRow, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -96,11 +98,35 @@ EXPIRE = update(ITEMS).where(
     c.lease_expires_at < bindparam("p_now"),
 )
 
-# Executed with the changed columns as parameters (plus p_id).
-SET_ITEM = update(ITEMS).where(c.id == bindparam("p_id"))
-
 ADD_EVENT = insert(EVENTS)
 
 INPUT_FILES = select(FILES.c.name, FILES.c.path).where(
     FILES.c.item_id == bindparam("p_id"), FILES.c.kind == "input"
 )
+
+
+def insert_ignoring_duplicates(dialect_name: str) -> Any:
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return (
+        dialect.insert(ITEMS)
+        .on_conflict_do_nothing(index_elements=["bot", "reference"])
+        .returning(c.id)
+    )
+
+
+def add_event(
+    conn: Connection,
+    item_id: int,
+    actor: str,
+    action: str,
+    from_status: str | None,
+    to_status: str | None,
+    message: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    conn.execute(
+        ADD_EVENT,
+        {"item_id": item_id, "at": utcnow(), "actor": actor, "action": action,
+         "from_status": from_status, "to_status": to_status, "message": message,
+         "details": details},
+    )  # fmt: skip
