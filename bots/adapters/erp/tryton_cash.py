@@ -134,15 +134,15 @@ def post_statement(ui: SaoScreens, payment: PaymentPosting, party: int) -> str:
                 step=step,
             )
     journal = _journal(ui, payment.currency)
-    receivable = _receivable(ui, party)
-    invoices = _invoice_ids(ui, [a.invoice_number for a in payment.applications])
+    invoices = _invoices(ui, [a.invoice_number for a in payment.applications])
     lines = [
-        _line(payment, party, receivable, a.amount, invoices[a.invoice_number], n)
+        _line(payment, party, *invoices[a.invoice_number], a.amount, n)
         for n, a in enumerate(payment.applications, start=1)
     ]
+    receivable = _receivable(ui, party)
     rest = payment.amount - sum((a.amount for a in payment.applications), Decimal(0))
     if rest:
-        lines.append(_line(payment, party, receivable, rest, None, len(lines) + 1))
+        lines.append(_line(payment, party, receivable, None, rest, len(lines) + 1))
     values = {
         "name": payment.bank_ref,
         "journal": journal,
@@ -160,8 +160,8 @@ def _line(
     payment: PaymentPosting,
     party: int,
     account: int,
-    amount: Decimal,
     invoice: int | None,
+    amount: Decimal,
     number: int,
 ) -> dict[str, Any]:
     line: dict[str, Any] = {
@@ -194,18 +194,25 @@ def _journal(ui: SaoScreens, currency: str) -> int:
 
 def _receivable(ui: SaoScreens, party: int) -> int:
     (row,) = ui.rpc(
-        "model.party.party.read", [[party], ["account_receivable_used"]], "post_payment"
+        "model.party.party.read", [[party], ["account_receivable"]], "post_payment"
     )
-    return row["account_receivable_used"]
+    return row["account_receivable"]
 
 
-def _invoice_ids(ui: SaoScreens, numbers: list[str]) -> dict[str, int]:
+def _invoices(ui: SaoScreens, numbers: list[str]) -> dict[str, tuple[int, int]]:
+    """invoice number -> (its receivable account, its id)."""
     rows = ui.rpc(
         "model.account.invoice.search_read",
-        [[["number", "in", numbers], ["type", "=", "out"]], 0, None, None, ["number"]],
+        [
+            [["number", "in", numbers], ["type", "=", "out"]],
+            0,
+            None,
+            None,
+            ["number", "account"],
+        ],
         "post_payment",
     )
-    found = {r["number"]: r["id"] for r in rows}
+    found = {r["number"]: (r["account"], r["id"]) for r in rows}
     missing = [n for n in numbers if n not in found]
     if missing:
         raise BusinessError(
