@@ -54,16 +54,18 @@ class Scrubber:
         return value
 
     def data(self, value: bytes) -> bytes:
-        """Scrub bytes; archives member by member, other bytes in place (same
-        length, so that binary formats keep their offsets)."""
+        """Scrub bytes: archives member by member, UTF-8 text like `text`, other
+        bytes in place (same length, so that binary formats keep their offsets)."""
         if not self.variants:
             return value
         if value[:4] == b"PK\x03\x04":
             return self._zip(value)
-        for variant in self._bytes:
-            if variant in value:
-                value = value.replace(variant, b"*" * len(variant))
-        return value
+        if not any(variant in value for variant in self._bytes):
+            return value
+        try:
+            return self.text(value.decode("utf-8")).encode("utf-8")
+        except UnicodeDecodeError:
+            return self._plain(value)
 
     def _zip(self, value: bytes) -> bytes:
         try:
@@ -81,7 +83,8 @@ class Scrubber:
 
     def _plain(self, value: bytes) -> bytes:
         for variant in self._bytes:
-            value = value.replace(variant, b"*" * len(variant))
+            if variant in value:
+                value = value.replace(variant, b"*" * len(variant))
         return value
 
 

@@ -182,9 +182,9 @@ def test_operator_actions_are_in_the_history_with_the_user(queue: WorkQueue) -> 
 
 def test_an_expired_lease_is_taken_again_by_another_runner(queue: WorkQueue) -> None:
     item_id, _ = queue.add(BOT, NewItem("PO-9", {}))
-    queue.lease(BOT, "dead-runner", lease_seconds=0.2)
+    queue.lease(BOT, "dead-runner", lease_seconds=1.0)
     assert queue.lease(BOT, "w2") is None
-    time.sleep(0.3)
+    time.sleep(1.1)
 
     again = queue.lease(BOT, "w2")
 
@@ -199,10 +199,10 @@ def test_an_expired_lease_is_taken_again_by_another_runner(queue: WorkQueue) -> 
 
 def test_heartbeat_keeps_the_lease(queue: WorkQueue) -> None:
     item_id, _ = queue.add(BOT, NewItem("PO-10", {}))
-    queue.lease(BOT, "w1", lease_seconds=0.3)
+    queue.lease(BOT, "w1", lease_seconds=1.0)
     for _ in range(4):
-        time.sleep(0.15)
-        queue.heartbeat(item_id, "w1", lease_seconds=0.3)
+        time.sleep(0.4)
+        queue.heartbeat(item_id, "w1", lease_seconds=1.0)
         assert queue.lease(BOT, "w2") is None
     assert queue.get(item_id)["lease_owner"] == "w1"
 
