@@ -35,11 +35,20 @@ def tryton_group() -> None:
 
 
 @tryton_group.command("up")
-@click.option("--port", type=click.IntRange(1, 65535), default=DEFAULT_PORT,
-              show_default=True, help="Port of the Tryton web client.")
-@click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path),
-              default=None, help="Folder for the database [default: "
-              "$O2C_HOME/tryton-state].")
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=DEFAULT_PORT,
+    show_default=True,
+    help="Port of the Tryton web client.",
+)
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the database [default: $O2C_HOME/tryton-state].",
+)
 def up(port: int, folder: Path | None) -> None:
     """Start Tryton on 127.0.0.1, creating and seeding its database when missing."""
     server = TrytonServer(folder or default_dir(), port)
@@ -70,8 +79,10 @@ def up(port: int, folder: Path | None) -> None:
 def _print_login(server: TrytonServer) -> None:
     login = server.login
     click.echo(f"Tryton web client: {login.url}")
-    click.echo(f"database: {login.database}  user: {login.username}  "
-               f"password: {login.password} (practice credentials)")
+    click.echo(
+        f"database: {login.database}  user: {login.username}  "
+        f"password: {login.password} (practice credentials)"
+    )
     click.echo("settings for the bots:")
     click.echo("  O2C_ERP__KIND=tryton")
     click.echo(f"  O2C_ERP__URL={login.url}")

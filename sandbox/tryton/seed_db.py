@@ -166,7 +166,9 @@ def _parties(customers: list[dict], term) -> dict:
 def _products(items: list[dict], category) -> None:
     Uom = Model.get("product.uom")
     Template = Model.get("product.template")
-    uoms = {symbol: Uom.find([("symbol", "=", symbol)])[0] for symbol in set(UOMS.values())}
+    uoms = {
+        symbol: Uom.find([("symbol", "=", symbol)])[0] for symbol in set(UOMS.values())
+    }
     templates = []
     for row in items:
         uom = uoms[UOMS.get(row["uom"], "u")]

@@ -10,6 +10,7 @@ process. Nothing is installed and nothing outside the folder is touched.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import logging
 import os
@@ -34,7 +35,7 @@ SAO_ROOT = "/usr/share/tryton-sao/www"
 DATABASE = "o2c"
 MODULES = "sale account_statement account_invoice"
 COMPANY_NAME = "O2C Demo Supplies Ltd"
-COMPANY_CURRENCY = "USD"
+COMPANY_CURRENCY = "EUR"
 ADMIN_PASSWORD = "tryton-admin-demo"  # public practice credentials, like the sandbox's
 ROBOT = ("robot", "tryton-robot-demo")
 INVOICES_PER_CUSTOMER = 4
@@ -76,9 +77,10 @@ class Login:
 
 
 def installed() -> bool:
-    return bool(shutil.which("trytond") and shutil.which("trytond-admin")) and Path(
-        SAO_ROOT
-    ).is_dir()
+    return (
+        bool(shutil.which("trytond") and shutil.which("trytond-admin"))
+        and Path(SAO_ROOT).is_dir()
+    )
 
 
 class TrytonServer:
@@ -116,9 +118,11 @@ class TrytonServer:
     ) -> None:
         self.stop()
 
-    def prepare(self, today: date | None = None) -> bool:
+    def prepare(self, today: date | None = None, cache: Path | None = None) -> bool:
         """Write the configuration; create and seed the database when it is
-        missing. Returns True when a database was created."""
+        missing - copied from `cache` when a database of the same seed is kept
+        there (creating one takes minutes on a busy machine). Returns True when a
+        database was created or copied."""
         if not installed():
             raise TrytonMissing(
                 "trytond is not installed: apt-get install tryton-server "
@@ -133,7 +137,17 @@ class TrytonServer:
         write_part_map(self.part_map)
         if self.db_file.exists() and self.db_file.stat().st_size > 0:
             return False
-        self._create(today or date.today())
+        today = today or date.today()
+        kept = cache / f"o2c-{seed_key(today)}.sqlite" if cache else None
+        if kept is not None and kept.is_file():
+            shutil.copyfile(kept, self.db_file)
+            log.info("Tryton database copied from %s", kept)
+            return True
+        self._create(today)
+        if kept is not None:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(self.db_file, kept.with_suffix(".part"))
+            kept.with_suffix(".part").replace(kept)
         return True
 
     def _create(self, today: date) -> None:
@@ -150,27 +164,38 @@ class TrytonServer:
             seed_file.write_text(json.dumps(seed_data(today)), encoding="utf-8")
             env["O2C_TRYTON_ROBOT_PASSWORD"] = ROBOT[1]
             script = str(HERE / "seed_db.py")
-            self._run([SYSTEM_PYTHON, script, str(self.conf), self.database,
-                       str(seed_file)], env)
+            self._run(
+                [SYSTEM_PYTHON, script, str(self.conf), self.database, str(seed_file)],
+                env,
+            )
         except BaseException:
             self.db_file.unlink(missing_ok=True)
             raise
         finally:
             passfile.unlink(missing_ok=True)
-        log.info("Tryton database %s created in %.1f s", self.database,
-                 time.monotonic() - started)
+        log.info(
+            "Tryton database %s created in %.1f s",
+            self.database,
+            time.monotonic() - started,
+        )
 
     def _run(self, command: list[str], env: dict[str, str]) -> str:
-        done = subprocess.run(command, env=env, capture_output=True, text=True,
-                              cwd=self.folder)
+        done = subprocess.run(
+            command,
+            env=env,
+            capture_output=True,
+            text=True,
+            cwd=self.folder,
+            check=False,
+        )
         if done.returncode != 0:
             tail = (done.stderr or done.stdout).strip().splitlines()[-8:]
             raise RuntimeError(f"{command[0]} failed: " + " | ".join(tail))
         return done.stdout
 
-    def start(self) -> None:
+    def start(self, cache: Path | None = None) -> None:
         """Prepare if needed, start trytond and wait until it answers HTTP."""
-        self.prepare()
+        self.prepare(cache=cache)
         log_file = open(self.folder / "trytond.log", "ab")  # noqa: SIM115
         self._process = subprocess.Popen(
             ["trytond", "-c", str(self.conf)],
@@ -210,8 +235,14 @@ class TrytonServer:
 
     def inspect(self, what: str, **args: Any) -> Any:
         """Tryton's own records (`sales`, `invoices`, `statements`) through proteus."""
-        command = [SYSTEM_PYTHON, str(HERE / "inspect_db.py"), str(self.conf),
-                   self.database, what, json.dumps(args)]
+        command = [
+            SYSTEM_PYTHON,
+            str(HERE / "inspect_db.py"),
+            str(self.conf),
+            self.database,
+            what,
+            json.dumps(args),
+        ]
         return json.loads(self._run(command, dict(os.environ)))
 
 
@@ -221,6 +252,15 @@ def _answers(url: str) -> bool:
             return response.status < 500
     except (urllib.error.URLError, OSError):
         return False
+
+
+def seed_key(today: date) -> str:
+    """Names a seeded database: the seed script, the seed data and trytond."""
+    digest = hashlib.sha256((HERE / "seed_db.py").read_bytes())
+    digest.update(json.dumps(seed_data(today), sort_keys=True).encode())
+    digest.update(CONFIG.encode() + MODULES.encode())
+    digest.update(str(shutil.which("trytond")).encode())
+    return digest.hexdigest()[:16]
 
 
 def seed_data(today: date) -> dict[str, Any]:
@@ -235,12 +275,14 @@ def seed_data(today: date) -> dict[str, Any]:
         if counts.get(invoice.customer_no, 0) >= INVOICES_PER_CUSTOMER:
             continue
         counts[invoice.customer_no] = counts.get(invoice.customer_no, 0) + 1
-        invoices.append({
-            "customer_no": invoice.customer_no,
-            "reference": invoice.invoice_number,
-            "invoice_date": invoice.invoice_date.isoformat(),
-            "amount": str(invoice.open_amount),
-        })
+        invoices.append(
+            {
+                "customer_no": invoice.customer_no,
+                "reference": invoice.invoice_number,
+                "invoice_date": invoice.invoice_date.isoformat(),
+                "amount": str(invoice.open_amount),
+            }
+        )
     return {
         "today": today.isoformat(),
         "company_name": COMPANY_NAME,
@@ -256,8 +298,12 @@ def seed_data(today: date) -> dict[str, Any]:
             for c in customers
         ],
         "items": [
-            {"item_no": i.item_no, "description": i.description, "uom": i.uom,
-             "price": str(i.price)}
+            {
+                "item_no": i.item_no,
+                "description": i.description,
+                "uom": i.uom,
+                "price": str(i.price),
+            }
             for i in seed.items()
         ],
         "invoices": invoices,
@@ -270,4 +316,6 @@ def write_part_map(path: Path) -> None:
         writer = csv.writer(handle)
         writer.writerow(["customer_no", "customer_part", "item_no", "price"])
         for ref in seed.cross_references():
-            writer.writerow([ref.customer_no, ref.customer_part, ref.item_no, ref.price])
+            writer.writerow(
+                [ref.customer_no, ref.customer_part, ref.item_no, ref.price]
+            )

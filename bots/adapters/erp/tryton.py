@@ -17,7 +17,8 @@ import logging
 import re
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from types import TracebackType
+from typing import TYPE_CHECKING
 
 from playwright.sync_api import Error as PlaywrightError
 
@@ -73,7 +74,7 @@ class TrytonErp(ErpAdapter):
         self._ui: SaoScreens | None = None
         self._customers: dict[str, Customer] | None = None
         self._parties: dict[str, int] = {}
-        self._part_map: dict[str, dict[str, str]] | None = None
+        self._part_map: dict[str, dict[str, tuple[str, Decimal | None]]] | None = None
         self._products: dict[str, tuple[int, ItemRef]] = {}
 
     # Session
@@ -138,7 +139,7 @@ class TrytonErp(ErpAdapter):
             )
         log.info("logged in to Tryton as %s", self.settings.erp.username)
 
-    def _guard(self, step: str) -> Any:
+    def _guard(self, step: str) -> _Guard:
         return _Guard(self, step)
 
     def capture_evidence(self, dest_dir: Path, name: str) -> list[Path]:
@@ -227,23 +228,25 @@ class TrytonErp(ErpAdapter):
     def cross_reference(self, customer_no: str) -> list[ItemRef]:
         key = customer_no.strip().upper()
         mapping = self._mapping().get(key, {})
-        products = self._read_products(sorted(set(mapping.values())))
+        products = self._read_products(sorted({i for i, _ in mapping.values()}))
         return [
-            _with_part(products[item_no], part)
-            for part, item_no in mapping.items()
+            _with_part(products[item_no], part, price)
+            for part, (item_no, price) in mapping.items()
             if item_no in products
         ]
 
     def find_item(self, customer_no: str, customer_sku: str) -> ItemRef | None:
         wanted = _part_key(customer_sku)
-        for part, item_no in self._mapping().get(customer_no.upper(), {}).items():
+        mapped = self._mapping().get(customer_no.strip().upper(), {})
+        for part, (item_no, price) in mapped.items():
             if _part_key(part) == wanted:
                 found = self._read_products([item_no]).get(item_no)
-                return _with_part(found, part) if found else None
+                return _with_part(found, part, price) if found else None
         return self._read_products([customer_sku.strip()]).get(customer_sku.strip())
 
-    def _mapping(self) -> dict[str, dict[str, str]]:
-        """customer number -> {customer part -> our item number} from erp.part_map."""
+    def _mapping(self) -> dict[str, dict[str, tuple[str, Decimal | None]]]:
+        """customer number -> {customer part -> (our item, the customer's price)}
+        from erp.part_map."""
         if self._part_map is None:
             self._part_map = read_part_map(self.settings.erp.part_map)
         return self._part_map
@@ -317,8 +320,10 @@ class TrytonErp(ErpAdapter):
                 details={"so_number": existing.so_number},
             )
         customer = self.get_customer(header.customer_no)
-        lines = [(self._item_for(header.customer_no, line.item_no), line)
-                 for line in entry.lines]
+        lines = [
+            (self._item_for(header.customer_no, line.item_no), line)
+            for line in entry.lines
+        ]
         with self._guard("enter_order"):
             number = enter_sale(self.ui, customer, header, lines)
         log.info(
@@ -411,13 +416,21 @@ class _Guard:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         if isinstance(exc, PlaywrightError):
             raise self.erp.ui.browser_failure(exc, self.step) from exc
 
 
-def read_part_map(path: Path | None) -> dict[str, dict[str, str]]:
-    """The `erp.part_map` CSV: customer_no, customer_part, item_no[, price]."""
+def read_part_map(
+    path: Path | None,
+) -> dict[str, dict[str, tuple[str, Decimal | None]]]:
+    """The `erp.part_map` CSV: customer_no, customer_part, item_no[, price] - the
+    price, when given, is the customer's price for that item."""
     if path is None:
         return {}
     try:
@@ -427,10 +440,11 @@ def read_part_map(path: Path | None) -> dict[str, dict[str, str]]:
         raise ConfigError(
             "erp.part_map", f"{path} cannot be read ({exc.strerror})", "fix the path"
         ) from exc
-    mapping: dict[str, dict[str, str]] = {}
+    mapping: dict[str, dict[str, tuple[str, Decimal | None]]] = {}
     for number, row in enumerate(rows, start=2):
         customer, part, item = (
-            (row.get(k) or "").strip() for k in ("customer_no", "customer_part", "item_no")
+            (row.get(k) or "").strip()
+            for k in ("customer_no", "customer_part", "item_no")
         )
         if not (customer and part and item):
             raise ConfigError(
@@ -438,12 +452,26 @@ def read_part_map(path: Path | None) -> dict[str, dict[str, str]]:
                 f"{path.name} line {number} lacks customer_no, customer_part or item_no",
                 "correct the file",
             )
-        mapping.setdefault(customer.upper(), {})[part] = item
+        price = _price(path, number, row.get("price"))
+        mapping.setdefault(customer.upper(), {})[part] = (item, price)
     return mapping
 
 
-def _with_part(ref: ItemRef, part: str) -> ItemRef:
-    return ItemRef(ref.item_no, ref.description, ref.uom, ref.price, part)
+def _price(path: Path, number: int, text: str | None) -> Decimal | None:
+    if not (text or "").strip():
+        return None
+    try:
+        return Decimal(str(text).strip())
+    except ArithmeticError as exc:
+        raise ConfigError(
+            "erp.part_map",
+            f"{path.name} line {number}: the price '{text}' is not a number",
+            "correct the file",
+        ) from exc
+
+
+def _with_part(ref: ItemRef, part: str, price: Decimal | None) -> ItemRef:
+    return ItemRef(ref.item_no, ref.description, ref.uom, price or ref.price, part)
 
 
 def _part_key(text: str) -> str:

@@ -68,16 +68,18 @@ def download_open_items(
         if Decimal(inv["amount_to_pay"]) <= 0:
             continue
         due = min((dues[i] for i in inv["lines_to_pay"] if dues.get(i)), default=None)
-        sheet.append([
-            inv["number"],
-            inv["party."]["code"],
-            inv["party."]["name"],
-            inv["invoice_date"],
-            due,
-            inv["currency."]["code"],
-            str(inv["total_amount"]),
-            str(inv["amount_to_pay"]),
-        ])
+        sheet.append(
+            [
+                inv["number"],
+                inv["party."]["code"],
+                inv["party."]["name"],
+                inv["invoice_date"],
+                due,
+                inv["currency."]["code"],
+                str(inv["total_amount"]),
+                str(inv["amount_to_pay"]),
+            ]
+        )
     dest_dir.mkdir(parents=True, exist_ok=True)
     target = dest_dir / "open_items.xlsx"
     book.save(target)
@@ -228,8 +230,12 @@ def _document(statement_id: int) -> str:
 
 
 def _date(value: date) -> dict[str, Any]:
-    return {"__class__": "date", "year": value.year, "month": value.month,
-            "day": value.day}
+    return {
+        "__class__": "date",
+        "year": value.year,
+        "month": value.month,
+        "day": value.day,
+    }
 
 
 def _decimal(value: Decimal) -> dict[str, str]:

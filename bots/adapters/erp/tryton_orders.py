@@ -51,8 +51,9 @@ def enter_sale(
 def _add_line(ui: SaoScreens, item: ItemRef, line: OrderLine) -> None:
     ui.click(ui.tab(), "sale", "lines_new", STEP)
     dialog = ui.require(ui.page, "common", "dialog", STEP)
-    if not ui.choose(dialog, "sale_line", "product", item.item_no,
-                     f"[{item.item_no}]", STEP):
+    if not ui.choose(
+        dialog, "sale_line", "product", item.item_no, f"[{item.item_no}]", STEP
+    ):
         raise BusinessError(
             "erp_rejected",
             f"Tryton offers no salable product {item.item_no}",

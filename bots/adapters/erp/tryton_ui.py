@@ -22,8 +22,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Locator, Page, Request
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Locator, Page, Request
 
 from bots.adapters.browser import BrowserSession
 from bots.adapters.selectors import Selectors
@@ -209,7 +209,11 @@ class SaoScreens:
             if bar.is_visible():
                 classes = bar.get_attribute("class") or ""
                 kind = next(
-                    (k for k in ("danger", "warning", "success") if f"alert-{k}" in classes),
+                    (
+                        k
+                        for k in ("danger", "warning", "success")
+                        if f"alert-{k}" in classes
+                    ),
                     "info",
                 )
                 return kind, bar.inner_text().strip().lstrip("×").strip()

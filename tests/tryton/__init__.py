@@ -1,0 +1,1 @@
+"""Tests of the Tryton ERP adapter against a real throwaway Tryton."""
