@@ -242,7 +242,15 @@ class TrytonErp(ErpAdapter):
             if _part_key(part) == wanted:
                 found = self._read_products([item_no]).get(item_no)
                 return _with_part(found, part, price) if found else None
-        return self._read_products([customer_sku.strip()]).get(customer_sku.strip())
+        code = customer_sku.strip()
+        own = self._read_products([code]).get(code)
+        for part, (
+            item_no,
+            price,
+        ) in mapped.items():  # our number, the customer's price
+            if own is not None and item_no == own.item_no:
+                return _with_part(own, part, price)
+        return own
 
     def _mapping(self) -> dict[str, dict[str, tuple[str, Decimal | None]]]:
         """customer number -> {customer part -> (our item, the customer's price)}

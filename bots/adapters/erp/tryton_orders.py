@@ -60,8 +60,10 @@ def _add_line(ui: SaoScreens, item: ItemRef, line: OrderLine) -> None:
             step=STEP,
         )
     ui.fill_number(dialog, "sale_line", "quantity", str(line.quantity), STEP)
-    if line.unit_price is not None:
-        ui.fill_number(dialog, "sale_line", "unit_price", str(line.unit_price), STEP)
+    # Tryton prices at the list price; a customer's own price comes from the map.
+    price = line.unit_price if line.unit_price is not None else _mapped_price(item)
+    if price is not None:
+        ui.fill_number(dialog, "sale_line", "unit_price", str(price), STEP)
     ui.click(dialog, "sale_line", "ok", STEP)
     try:
         dialog.wait_for(state="hidden", timeout=5000)
@@ -70,6 +72,10 @@ def _add_line(ui: SaoScreens, item: ItemRef, line: OrderLine) -> None:
         raise ui.failure(
             "unexpected_screen", f"a sale line was not accepted: {message}", STEP
         ) from None
+
+
+def _mapped_price(item: ItemRef) -> Decimal | None:
+    return item.price if item.customer_part is not None else None
 
 
 def _save(ui: SaoScreens, header: OrderHeader) -> None:
