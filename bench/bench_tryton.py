@@ -31,16 +31,13 @@ from bots.adapters.erp import OrderEntry, OrderHeader, OrderLine, open_erp
 from bots.config import load_settings
 from sandbox import seed
 from sandbox.credentials import ERP_USERS
-from sandbox.tryton.server import TrytonServer
+from sandbox.tryton.server import TrytonServer, default_cache
 from sandbox.webserver import free_port
 
 log = logging.getLogger("bench.tryton")
 
 CUSTOMER = "C1001"
 SIZES = (1, 10)
-CACHE = Path(
-    os.environ.get("O2C_TRYTON_CACHE") or Path.home() / ".cache" / "o2c-tryton"
-)
 
 
 def order_lines(count: int) -> list[OrderLine]:
@@ -77,7 +74,7 @@ def bench_sandbox(tmp: Path, repeat: int) -> dict[int, float]:
 
 def bench_tryton(tmp: Path, repeat: int) -> dict[int, float]:
     server = TrytonServer(tmp / "tryton", free_port())
-    server.start(cache=CACHE)
+    server.start(cache=default_cache())
     try:
         login = server.login
         os.environ["O2C_ERP__PASSWORD"] = login.password

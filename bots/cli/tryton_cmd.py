@@ -2,8 +2,10 @@
 
 Installs nothing: it writes a configuration into a folder, creates and seeds the
 database there when it is missing (company, currencies, chart, fiscal year,
-customers, products, open invoices, the bots' user) and runs `trytond` in the
-foreground until Ctrl-C, printing the URL, the login and the settings for the bots.
+customers, products, open invoices, the bots' user) - or copies a database of the
+same seed kept in O2C_TRYTON_CACHE (default ~/.cache/o2c-tryton) - and runs
+`trytond` in the foreground until Ctrl-C, printing the URL, the login and the
+settings for the bots.
 """
 
 from __future__ import annotations
@@ -17,7 +19,12 @@ from types import FrameType
 
 import click
 
-from sandbox.tryton.server import DATABASE, TrytonMissing, TrytonServer
+from sandbox.tryton.server import (
+    DATABASE,
+    TrytonMissing,
+    TrytonServer,
+    default_cache,
+)
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +60,7 @@ def up(port: int, folder: Path | None) -> None:
     """Start Tryton on 127.0.0.1, creating and seeding its database when missing."""
     server = TrytonServer(folder or default_dir(), port)
     try:
-        if server.prepare():
+        if server.prepare(cache=default_cache()):
             click.echo(f"created and seeded database '{DATABASE}' in {server.folder}")
         server.start()
     except TrytonMissing as exc:

@@ -76,6 +76,12 @@ class Login:
     password: str
 
 
+def default_cache() -> Path:
+    """Where seeded databases are kept between runs (O2C_TRYTON_CACHE)."""
+    kept = os.environ.get("O2C_TRYTON_CACHE")
+    return Path(kept) if kept else Path.home() / ".cache" / "o2c-tryton"
+
+
 def installed() -> bool:
     return (
         bool(shutil.which("trytond") and shutil.which("trytond-admin"))

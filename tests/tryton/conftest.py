@@ -17,7 +17,7 @@ import pytest
 
 from bots.adapters.erp.tryton import TrytonErp
 from bots.config import Settings, load_settings
-from sandbox.tryton.server import TrytonServer, installed
+from sandbox.tryton.server import TrytonServer, default_cache, installed
 from sandbox.webserver import free_port
 from tests.conftest import CHROMIUM, chromium_available, need_service
 
@@ -27,17 +27,12 @@ HINT = (
 )
 
 
-def cache_dir() -> Path:
-    default = Path.home() / ".cache" / "o2c-tryton"
-    return Path(os.environ.get("O2C_TRYTON_CACHE") or default)
-
-
 @pytest.fixture(scope="session")
 def tryton_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TrytonServer]:
     need_service("Tryton", shutil.which("trytond") is not None and installed(), HINT)
     need_service("Chromium", chromium_available(), "apt-get install chromium")
     server = TrytonServer(tmp_path_factory.mktemp("tryton"), free_port())
-    server.start(cache=cache_dir())
+    server.start(cache=default_cache())
     yield server
     server.stop()
 
