@@ -106,7 +106,9 @@ def test_delivery_date_printed_under_a_line(tmp_path: Path) -> None:
     assert po.lines[0].description == "Filter cartridge"
 
 
-def test_buyer_label_naming_a_person_gives_way_to_the_letterhead(tmp_path: Path) -> None:
+def test_buyer_label_naming_a_person_gives_way_to_the_letterhead(
+    tmp_path: Path,
+) -> None:
     spec = copy.deepcopy(BRIGHTLINE)
     spec.extra_fields = [("Buyer:", "Dana Whitfield")]
     po = read_purchase_order(draw(tmp_path, spec), use_templates=False)
