@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask
@@ -52,6 +54,40 @@ def size_text(size: int | None) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
+@dataclass
+class FailureFacts:
+    """An error's details arranged for people: plain values, and lists of records
+    (e.g. the PO lines whose prices differ) as small tables."""
+
+    scalars: list[tuple[str, str]] = field(default_factory=list)
+    tables: list[tuple[str, list[str], list[dict[str, Any]]]] = field(
+        default_factory=list
+    )
+
+
+HIDDEN_DETAILS = ("candidates",)
+MAX_ROWS = 50
+
+
+def failure_facts(details: Any) -> FailureFacts:
+    facts = FailureFacts()
+    if not isinstance(details, dict):
+        return facts
+    for key, value in details.items():
+        if key in HIDDEN_DETAILS or value in (None, "", [], {}):
+            continue
+        if isinstance(value, (str, int, float, bool)):
+            facts.scalars.append((str(key), str(value)))
+        elif isinstance(value, list) and all(isinstance(v, dict) for v in value):
+            columns: list[str] = []
+            for row in value:
+                columns.extend(str(k) for k in row if str(k) not in columns)
+            facts.tables.append((str(key), columns, value[:MAX_ROWS]))
+        elif isinstance(value, list):
+            facts.scalars.append((str(key), ", ".join(str(v) for v in value)))
+    return facts
+
+
 def install_filters(app: Flask, settings: Settings) -> None:
     zone = ZoneInfo(settings.timezone)
 
@@ -66,3 +102,4 @@ def install_filters(app: Flask, settings: Settings) -> None:
         value, indent=2, ensure_ascii=False, default=str, sort_keys=True
     )
     app.jinja_env.globals["timezone_name"] = settings.timezone
+    app.jinja_env.globals["failure_facts"] = failure_facts

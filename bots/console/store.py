@@ -176,22 +176,32 @@ def _item_row(row: WorkItemRow) -> dict[str, Any]:
     }
 
 
+SUMMARY_FIELDS = (
+    ("po", "po_number"),
+    ("po", "customer_no"),
+    ("po", "customer_name"),
+    ("payment", "payment_id"),
+    ("payment", "payer"),
+    ("payment", "amount"),
+    ("payment", "currency"),
+    ("", "po_number"),
+    ("", "customer_no"),
+    ("", "payment_id"),
+    ("", "order_number"),
+    ("", "amount"),
+    ("mail", "subject"),
+    ("", "subject"),
+    ("", "mail_subject"),
+)
+
+
 def summarize_payload(payload: dict[str, Any]) -> str:
     """A short line naming the PO, customer or payment the item is about."""
-    po = payload.get("po") if isinstance(payload.get("po"), dict) else {}
-    parts = []
-    for source, key in (
-        (po, "po_number"),
-        (po, "customer_no"),
-        (po, "customer_name"),
-        (payload, "po_number"),
-        (payload, "customer_no"),
-        (payload, "payment_id"),
-        (payload, "subject"),
-        (payload, "amount"),
-    ):
-        value = source.get(key)
-        if value not in (None, "") and str(value) not in parts:
+    parts: list[str] = []
+    for section, key in SUMMARY_FIELDS:
+        source = payload.get(section) if section else payload
+        value = source.get(key) if isinstance(source, dict) else None
+        if isinstance(value, (str, int)) and value != "" and str(value) not in parts:
             parts.append(str(value))
     return " · ".join(parts[:4])
 
