@@ -27,6 +27,13 @@ log = logging.getLogger(__name__)
 MAX_BYTES = 20_000_000
 MAX_PAGES = 60
 ENCRYPTED = "the PDF is password-protected; ask the customer for an open copy"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+UNSUPPORTED = {
+    "ole": "an old Office file (.xls/.doc); ask for a PDF, or save it as .xlsx",
+    "zip": "a ZIP archive, not an XLSX workbook; send the PO file itself",
+    "unknown": "not a PDF, XLSX or CSV file; ask the customer for a PDF purchase order",
+}
+UNDECODED_SHARE = 0.3
 
 
 def read_purchase_order(
@@ -48,12 +55,14 @@ def read_purchase_order(
     elif kind in ("xlsx", "csv"):
         po = _read_spreadsheet(path, data, kind)
         template_used, warnings = False, list(po.warnings)
-    else:
+    elif kind == "encrypted_xlsx":
         raise DocumentError(
             path.name,
-            "unsupported_type",
-            "not a PDF, XLSX or CSV file; ask the customer for a PDF purchase order",
+            "encrypted",
+            "the spreadsheet is password-protected; ask the customer for an open copy",
         )
+    else:
+        raise DocumentError(path.name, "unsupported_type", UNSUPPORTED[kind])
     assess(po, template=template_used, reader_warnings=warnings)
     log.info(
         "read PO %s from %s: %d lines, needs_review=%s",
@@ -88,6 +97,9 @@ def file_kind(path: Path, data: bytes) -> str:
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
         return "xlsx" if _is_xlsx(path) else "zip"
+    if data.startswith(OLE_MAGIC):
+        # a password-protected XLSX is an OLE container, like an old .xls
+        return "encrypted_xlsx" if path.suffix.lower() == ".xlsx" else "ole"
     if path.suffix.lower() in (".csv", ".txt") and b"\x00" not in data[:4096]:
         return "csv"
     return "unknown"
@@ -136,7 +148,22 @@ def read_pdf_pages(path: Path) -> list[PageLayout]:
                 "or enter the order by hand",
             )
         raise DocumentError(path.name, "empty", "the PDF has no text on any page")
+    if _undecoded_share(pages) > UNDECODED_SHARE:
+        raise DocumentError(
+            path.name,
+            "no_text_layer",
+            "the PDF's text cannot be decoded (its fonts have no character map); "
+            "ask for another export or enter the order by hand",
+        )
     return pages
+
+
+def _undecoded_share(pages: list[PageLayout]) -> float:
+    """The share of phrases pdfminer could only print as (cid:NN) glyph numbers."""
+    phrases = [p.text for page in pages for row in page.rows for p in row.phrases]
+    if not phrases:
+        return 0.0
+    return sum("(cid:" in text for text in phrases) / len(phrases)
 
 
 def _is_encryption_error(exc: BaseException) -> bool:

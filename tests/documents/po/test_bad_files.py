@@ -110,3 +110,29 @@ def test_broken_xlsx_is_corrupt(tmp_path: Path) -> None:
     with pytest.raises(DocumentError) as caught:
         read_purchase_order(path)
     assert caught.value.code == "corrupt"
+
+
+def test_password_protected_xlsx_and_old_xls(tmp_path: Path) -> None:
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600)
+    (tmp_path / "order.xlsx").write_bytes(ole)
+    (tmp_path / "order.xls").write_bytes(ole)
+    with pytest.raises(DocumentError) as caught:
+        read_purchase_order(tmp_path / "order.xlsx")
+    assert caught.value.code == "encrypted"
+    with pytest.raises(DocumentError) as caught:
+        read_purchase_order(tmp_path / "order.xls")
+    assert caught.value.code == "unsupported_type" and ".xlsx" in caught.value.message
+
+
+def test_undecodable_text_counts_as_no_text_layer() -> None:
+    from bots.documents.po.layout import PageLayout, Phrase, Row
+    from bots.documents.po.reader import UNDECODED_SHARE, _undecoded_share
+
+    def page(texts: list[str]) -> PageLayout:
+        rows = [Row([Phrase(t, 0, 10, 0, 10, 9, 1)], page=1) for t in texts]
+        return PageLayout(1, 595, 842, rows)
+
+    garbled = page(["(cid:12)(cid:7)", "(cid:3)", "Page 1"])
+    readable = page(["PURCHASE ORDER", "PO Number: 1", "(cid:3)", "Total", "Date"])
+    assert _undecoded_share([garbled]) > UNDECODED_SHARE
+    assert _undecoded_share([readable]) < UNDECODED_SHARE
