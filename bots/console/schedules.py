@@ -1,7 +1,10 @@
 """The schedules as the console shows them: what each file says, when it fires
-next, and whether an admin paused it (`schedule_states`, read by the scheduler
-daemon before every run).
-Next fire times come from APScheduler's own triggers, as the daemon uses them.
+next, and whether an admin paused it (`schedule_states`, which the scheduler daemon
+checks before every run).
+
+Files are read with the runtime's own loader (`bots.runtime.schedules`), so the
+page shows the same next fire times as the daemon, business hours included; a file
+the loader refuses is listed with its one-line problem instead of breaking the page.
 """
 
 from __future__ import annotations
@@ -10,15 +13,14 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo
 
-import yaml
 from sqlalchemy import select
 
 from bots.config import Settings
+from bots.errors import ConfigError
 from bots.runtime.db import session_scope
 from bots.runtime.models import ScheduleState
+from bots.runtime.schedules import load_schedule
 
 log = logging.getLogger(__name__)
 
@@ -31,11 +33,12 @@ class ScheduleView:
     timezone: str
     enabled: bool
     next_fire: datetime | None
-    paused: bool
-    paused_by: str | None
-    paused_at: datetime | None
+    paused: bool = False
+    paused_by: str | None = None
+    paused_at: datetime | None = None
     problem: str = ""
     limit: int | None = None
+    description: str = ""
 
 
 def _files(settings: Settings) -> list[Path]:
@@ -53,10 +56,11 @@ def _states(settings: Settings) -> dict[str, ScheduleState]:
 
 
 def overview(settings: Settings) -> list[ScheduleView]:
+    """Every schedule file with its next fire time and pause state."""
     states = _states(settings)
     views = []
     for path in _files(settings):
-        view = _read(path, settings.timezone)
+        view = _read(path, settings)
         state = states.get(view.name)
         if state is not None:
             view.paused = bool(state.paused)
@@ -66,103 +70,23 @@ def overview(settings: Settings) -> list[ScheduleView]:
     return views
 
 
-def _read(path: Path, default_zone: str) -> ScheduleView:
-    name = path.stem
+def _read(path: Path, settings: Settings) -> ScheduleView:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        if not isinstance(data, dict):
-            raise TypeError("the file is not a mapping of settings")
-    except (yaml.YAMLError, TypeError, OSError) as exc:
-        return ScheduleView(
-            name,
-            "?",
-            "",
-            default_zone,
-            False,
-            None,
-            False,
-            None,
-            None,
-            problem=f"{path.name}: {exc}",
-        )
-    zone = str(data.get("timezone") or data.get("time_zone") or default_zone)
-    view = ScheduleView(
-        name=str(data.get("name") or name),
-        bot=str(data.get("bot") or "?"),
-        when=_describe_when(data),
-        timezone=zone,
-        enabled=bool(data.get("enabled", True)),
-        next_fire=None,
-        paused=False,
-        paused_by=None,
-        paused_at=None,
-        limit=_limit(data),
+        schedule = load_schedule(path, settings)
+    except ConfigError as exc:
+        return ScheduleView(path.stem, "?", "", settings.timezone, False, None,
+                            problem=exc.message)  # fmt: skip
+    fire = schedule.next_fire_time(datetime.now(UTC))
+    return ScheduleView(
+        name=schedule.name,
+        bot=schedule.bot,
+        when=schedule.describe(),
+        timezone=schedule.timezone,
+        enabled=schedule.spec.enabled,
+        next_fire=fire.astimezone(UTC) if fire else None,
+        limit=schedule.spec.limits.items,
+        description=schedule.spec.description,
     )
-    try:
-        view.next_fire = _next_fire(data, zone) if view.enabled else None
-    except (ValueError, KeyError, TypeError) as exc:
-        view.problem = f"{path.name}: {exc}"
-    return view
-
-
-def _limit(data: dict[str, Any]) -> int | None:
-    for key in ("limit", "item_limit", "max_items"):
-        if isinstance(data.get(key), int):
-            return data[key]
-    limits = data.get("limits")
-    if isinstance(limits, dict):
-        for key in ("items", "max_items", "limit"):
-            if isinstance(limits.get(key), int):
-                return limits[key]
-    return None
-
-
-def _describe_when(data: dict[str, Any]) -> str:
-    if data.get("cron"):
-        text = f"cron {data['cron']}"
-    elif data.get("interval"):
-        text = f"every {data['interval']}"
-    else:
-        text = "(no timing)"
-    hours = data.get("business_hours")
-    if isinstance(hours, dict):
-        text += f", {hours.get('start', '?')}–{hours.get('end', '?')}"
-        if hours.get("days"):
-            text += f" {hours['days']}"
-    elif hours:
-        text += f", {hours}"
-    return text
-
-
-def _interval_seconds(value: Any) -> float:
-    if isinstance(value, (int, float)):
-        return float(value) * 60
-    if isinstance(value, dict):
-        units = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
-        return float(sum(float(value.get(k, 0)) * f for k, f in units.items()))
-    text = str(value).strip().lower()
-    factor = {"s": 1, "m": 60, "h": 3600, "d": 86400}.get(text[-1:], None)
-    if factor is None:
-        return float(text) * 60
-    return float(text[:-1]) * factor
-
-
-def _next_fire(data: dict[str, Any], zone: str) -> datetime | None:
-    from apscheduler.triggers.cron import CronTrigger
-    from apscheduler.triggers.interval import IntervalTrigger
-
-    tz = ZoneInfo(zone)
-    now = datetime.now(tz)
-    if data.get("cron"):
-        trigger: Any = CronTrigger.from_crontab(str(data["cron"]), timezone=tz)
-    elif data.get("interval"):
-        trigger = IntervalTrigger(
-            seconds=_interval_seconds(data["interval"]), timezone=tz, start_date=now
-        )
-    else:
-        return None
-    fire = trigger.get_next_fire_time(None, now)
-    return fire.astimezone(UTC) if fire else None
 
 
 def set_paused(settings: Settings, name: str, paused: bool, user: str) -> None:

@@ -13,9 +13,9 @@ import pytest
 
 from bots.console import create_app, users
 from bots.runtime.runner import RunSummary, run_bot
+from sandbox import mailbuilder as mails
 from sandbox.webserver import ServerThread, free_port
 from tests.console.conftest import PASSWORDS, login
-from sandbox import mailbuilder as mails
 from tests.flows.conftest import (  # noqa: F401 (fixtures)
     IntakeWorld,
     erp_server,

@@ -108,11 +108,14 @@ def test_admin_pauses_and_resumes_a_schedule(
     folder = console.settings.home / "schedules"
     folder.mkdir(exist_ok=True)
     (folder / "order-intake.yaml").write_text(SCHEDULE, encoding="utf-8")
+    (folder / "broken.yaml").write_text("bot: order-intake\nevery: 5\n", "utf-8")
     page = signed_in("ada")
     page.click("nav >> text=Schedules")
     row = page.locator("tr[data-schedule='order-intake']")
     assert "*/5 7-18 * * mon-fri" in row.inner_text()
     assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", row.inner_text())
+    broken = page.inner_text("tr[data-schedule='broken']")
+    assert "broken.yaml" in broken and "every" in broken
     row.locator("button", has_text="Pause").click()
     page.wait_for_selector(".flash.ok")
     assert "paused" in page.inner_text("tr[data-schedule='order-intake']")
