@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 import click
 
@@ -41,7 +42,15 @@ def console(host: str | None, port: int | None) -> None:
             "before others reach it",
             err=True,
         )
-    server = make_server(host, port, app, threaded=True)
+    try:
+        server = make_server(host, port, app, threaded=True)
+    except OSError as exc:
+        click.echo(
+            f"o2c: cannot listen on {host}:{port} ({exc.strerror or exc}); "
+            "choose another --port or stop what uses it",
+            err=True,
+        )
+        sys.exit(2)
     click.echo(f"operator console on http://{host}:{port}/ (Ctrl+C stops it)")
     try:
         server.serve_forever()
