@@ -9,7 +9,7 @@ import time
 import traceback
 from typing import TYPE_CHECKING, Any
 
-from bots.errors import TechnicalError, WorkItemError
+from bots.errors import SystemUnavailable, TechnicalError, WorkItemError
 from bots.runtime.bot import WorkItem
 from bots.runtime.context import StopRequested
 from bots.runtime.queue import LeaseLost
@@ -107,6 +107,8 @@ class ItemProcessor:
             except StopRequested:
                 return self._release(item), False
             except WorkItemError as error:
+                if _system_down(error):
+                    return self._system_down(item, error), True
                 return self._failed(item, error, error)
             except Exception as exc:
                 what = f"{type(exc).__name__}: {exc}"
@@ -183,6 +185,16 @@ class ItemProcessor:
                     item.reference)  # fmt: skip
         return "released"
 
+    def _system_down(self, item: WorkItem, error: WorkItemError) -> str:
+        """A system the item needs says it is down (maintenance): the item goes back
+        to the queue without spending an attempt, and the run stops as unavailable,
+        so a later run does the work once the system is back."""
+        self.last_error = error.message
+        log.warning("work item %s (%s): %s", item.id, item.reference, error.message)
+        outcome = self._release(item)
+        self.runner.unavailable(f"{error.message}; the work stays queued")
+        return outcome
+
     def _after_settle(self, item: WorkItem, status: str) -> None:
         try:
             self.bot.after_settle(self.ctx, item, status)
@@ -195,6 +207,10 @@ class ItemProcessor:
         if outcome != "released":
             self.state.processed += 1
         self.runner.save_progress(item.reference, outcome)
+
+
+def _system_down(error: WorkItemError) -> bool:
+    return isinstance(error, SystemUnavailable) or error.code == "maintenance"
 
 
 def _in_step(step: str) -> str:

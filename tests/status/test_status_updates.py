@@ -33,7 +33,7 @@ def mails_to(world, kind_word: str) -> list:
     return [m for m in world.sink.messages if kind_word in str(m["Subject"])]
 
 
-def test_statuses_reach_portals_and_inboxes_once(world) -> None:
+def test_statuses_reach_portals_and_inboxes_once(world, caplog) -> None:
     a_lines = world.portal_po("portal_a", "NW-PO-39001", "C1001", [4, 6])
     b_lines = world.portal_po("portal_b", "4500099001", "C1002", [10])
     so_a = enter("C1001", "NW-PO-39001", a_lines)
@@ -48,6 +48,13 @@ def test_statuses_reach_portals_and_inboxes_once(world) -> None:
         world.set_status(so, status="backordered", backorder_date="2027-01-29",
                          reason="Port closure at Rotterdam")
 
+    with caplog.at_level("WARNING"):
+        run_bot(BOT, load_settings(), dry_run=True)
+    planned = caplog.text
+    assert "would post acknowledgment to portal_a for PO NW-PO-39001" in planned
+    assert "would mail crisis_notice to customer C1003" in planned
+    assert world.sink.messages == [] and world.posted("portal_a", "NW-PO-39001") == []
+
     first = run_bot(BOT, load_settings())
 
     assert [c["type"] for c in world.posted("portal_a", "NW-PO-39001")] == ["acknowledgment"]
@@ -58,8 +65,9 @@ def test_statuses_reach_portals_and_inboxes_once(world) -> None:
     assert [line["quantity"] for line in ship["fields"]["lines"]] in (["10"], ["10.000"],
                                                                       ["10.00"])
     assert mails_to(world, so_a) and mails_to(world, "1Z39001")
-    consolidated = mails_to(world, "Delivery delays on 3")
-    assert len(consolidated) == 1
+    consolidated = [m for m in mails_to(world, "Delivery delays on")
+                    if "IN-770" in m.get_body(("plain",)).get_content()]
+    assert len(consolidated) == 1  # one notice for all of C1003's delayed orders
     text = consolidated[0].get_body(("plain",)).get_content()
     html = consolidated[0].get_body(("html",)).get_content()
     assert all(f"IN-77{n}" in text and f"IN-77{n}" in html for n in range(3))
