@@ -160,7 +160,7 @@ def check_files(settings: Settings) -> list[Check]:
     checks: list[Check] = []
     for folder, validate in (
         (settings.selectors_dir, _validate_selectors),
-        (settings.schedules_dir, _validate_schedule),
+        (settings.schedules_dir, lambda path: _validate_schedule(path, settings)),
     ):
         files = sorted(folder.glob("*.y*ml"))
         if not files:
@@ -195,10 +195,10 @@ def _validate_selectors(path: Path) -> None:
     selectors.load_file(path)
 
 
-def _validate_schedule(path: Path) -> None:
+def _validate_schedule(path: Path, settings: Settings) -> None:
     from bots.runtime import schedules
 
-    schedules.load_schedule_file(path)
+    schedules.load_schedule(path, settings)
 
 
 CHECKS: list[tuple[str, Callable[[Settings], list[Check]]]] = [
