@@ -65,4 +65,5 @@ def test_up_serves_the_web_client_until_ctrl_c(
             child.kill()
             child.wait()
     with socket.socket() as probe:
-        probe.bind(("127.0.0.1", port))  # the port is free again
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind(("127.0.0.1", port))  # nothing listens there any more
