@@ -70,7 +70,7 @@ def test_circuit_breaker_stops_the_run_and_leaves_the_rest_new(
 ) -> None:
     monkeypatch.setenv("O2C_RUNTIME__CIRCUIT_BREAKER_FAILURES", str(breaker))
     settings = load_settings()
-    write_script(settings.home, items=_items(*["unavailable"] * 10))
+    write_script(settings.home, items=_items(*["technical"] * 10))
 
     summary = run_bot(SCRIPTED, settings)
 
@@ -83,6 +83,22 @@ def test_circuit_breaker_stops_the_run_and_leaves_the_rest_new(
     (portal,) = system_states(settings)
     assert portal["name"] == "portal_x" and portal["state"] == "down"
     assert portal["run_id"] == summary.run_id
+
+
+def test_a_system_that_says_it_is_down_stops_the_run_at_once(
+    sqlite_settings: Settings,
+) -> None:
+    write_script(sqlite_settings.home, items=_items("ok", "unavailable", "ok", "ok"))
+
+    summary = run_bot(SCRIPTED, sqlite_settings)
+
+    assert (summary.status, summary.exit_code) == ("unavailable", 4)
+    assert summary.counts == {"added": 4, "done": 1, "released": 1}
+    counts = WorkQueue(sqlite_settings).counts("scripted")
+    assert (counts["done"], counts["new"], counts["retry"]) == (1, 3, 0)
+    down = WorkQueue(sqlite_settings).list(status="new")[0]
+    assert down["reference"] == "PO-1" and down["attempts"] == 0
+    assert system_states(sqlite_settings)[0]["state"] == "down"
 
 
 def test_a_system_down_at_open_stops_before_any_item(sqlite_settings: Settings) -> None:
