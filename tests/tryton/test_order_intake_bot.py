@@ -15,6 +15,7 @@ from bots.runtime.runner import run_bot
 from sandbox import mailbuilder as mails
 from sandbox.tryton.server import TrytonServer
 from tests.conftest import chromium_available, need_service
+from tests.flows.test_order_intake import files_containing
 from tests.support.dovecot import DovecotServer, dovecot_server  # noqa: F401
 from tests.tryton.conftest import tryton_env
 
@@ -66,3 +67,5 @@ def test_po_mails_become_tryton_sales_once(
     assert again.counts.get("added", 0) == 0
     assert tryton_server.inspect("sales") == before
     assert account.messages("INBOX") == []
+    secrets = [env["O2C_ERP__PASSWORD"], env["O2C_IMAP__PASSWORD"]]
+    assert files_containing(o2c_home / "artifacts", secrets) == []

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from datetime import date
 from decimal import Decimal
@@ -33,11 +34,12 @@ log = logging.getLogger(__name__)
 
 QUIET_SECONDS = 0.35
 PRESENCE_TIMEOUT_MS = 5000
+SUGGESTION_TIMEOUT_MS = 10_000  # at least; a slower browser.timeout_ms wins
 
 # The raw JSON text comes back so that Decimals stay exact (Python parses it).
 RPC_JS = """async ([method, params]) => {
   const session = Sao.Session.current_session;
-  if (!session) { return JSON.stringify({error: ["no Tryton session", []]}); }
+  if (!session) { return JSON.stringify({status: 401, body: ""}); }
   const answer = await fetch("/" + session.database + "/", {
     method: "POST",
     headers: {"Authorization": "Session " + session.get_auth(),
@@ -45,7 +47,7 @@ RPC_JS = """async ([method, params]) => {
     body: JSON.stringify({id: 0, method: method,
                           params: [...params, session.context]}),
   });
-  return await answer.text();
+  return JSON.stringify({status: answer.status, body: await answer.text()});
 }"""
 
 
@@ -184,19 +186,20 @@ class SaoScreens:
         text holds `wanted` (case-insensitive). False when none does."""
         field = self.require(root, screen, element, step)
         field.fill(typed)
-        self.wait_quiet(step)
         menu = field.locator("xpath=..").locator(self.sel.get("common", "suggestion"))
+        # The list is filled late (and may be refilled): wait for the entry itself.
+        entry = menu.filter(has_text=re.compile(re.escape(wanted), re.IGNORECASE))
         try:
-            menu.first.wait_for(state="visible", timeout=PRESENCE_TIMEOUT_MS)
+            entry.first.wait_for(state="visible", timeout=self._suggestion_timeout())
         except PlaywrightError:
+            field.press("Escape")
             return False
-        for entry in menu.all():
-            if wanted.lower() in entry.inner_text().lower():
-                entry.click()
-                self.wait_quiet(step)
-                return True
-        field.press("Escape")
-        return False
+        entry.first.click()
+        self.wait_quiet(step)
+        return True
+
+    def _suggestion_timeout(self) -> int:
+        return max(SUGGESTION_TIMEOUT_MS, self.browser.settings.browser.timeout_ms // 2)
 
     def value(self, root: Locator, screen: str, element: str, step: str) -> str:
         return self.require(root, screen, element, step, state="attached").input_value()
@@ -233,8 +236,16 @@ class SaoScreens:
             text = self.page.evaluate(RPC_JS, [method, params])
         except PlaywrightError as exc:
             raise self.browser_failure(exc, step) from exc
+        reply = json.loads(text)
+        if reply.get("status") in (401, 403):
+            raise self.failure(
+                "session_expired",
+                f"Tryton ended the session (HTTP {reply['status']} on {method}); "
+                "the run will log in again",
+                step,
+            )
         try:
-            answer = json.loads(text, object_hook=_tryton_value)
+            answer = json.loads(reply.get("body") or "", object_hook=_tryton_value)
         except ValueError as exc:
             raise self.failure(
                 "http_error", f"Tryton answered {method} with no JSON", step
