@@ -103,7 +103,8 @@ def _order_mails(day: Day) -> None:
     _give_crisis_item(good)
     for spec in good:
         day.mails.append(PlannedMail(f"PO {spec.po_number} ({spec.layout})",
-                                     mailbuilder.po_mail(spec), "entered",
+                                     mailbuilder.po_mail(spec, message_id=_id(spec)),
+                                     "entered",
                                      spec.po_number, spec.customer.customer_no))
         portal = PORTAL_OF.get(spec.customer.customer_no)
         if portal:
@@ -140,22 +141,27 @@ def _problem_mails(day: Day, original: mailbuilder.PoSpec) -> None:
     sender = original.sender_address
     day.mails += [
         PlannedMail("PO with an item the customer never bought",
-                    mailbuilder.po_mail(unknown), "unknown_item", unknown.po_number,
-                    "C1018"),
-        PlannedMail("PO with prices 25 % above ours", mailbuilder.po_mail(pricey),
+                    mailbuilder.po_mail(unknown, message_id=_id(unknown)),
+                    "unknown_item", unknown.po_number, "C1018"),
+        PlannedMail("PO with prices 25 % above ours",
+                    mailbuilder.po_mail(pricey, message_id=_id(pricey)),
                     "price_mismatch", pricey.po_number, "C1019"),
         PlannedMail("scanned PO without a text layer",
-                    mailbuilder.po_mail(scan, pdf=mailbuilder.scanned_pdf(scan)),
+                    mailbuilder.po_mail(scan, pdf=mailbuilder.scanned_pdf(scan),
+                                        message_id=_id(scan)),
                     "unreadable_document", scan.po_number, "C1020"),
-        PlannedMail("corrupt PDF", mailbuilder.po_mail(broken,
-                                                      pdf=mailbuilder.corrupt_pdf()),
+        PlannedMail("corrupt PDF",
+                    mailbuilder.po_mail(broken, pdf=mailbuilder.corrupt_pdf(),
+                                        message_id=_id(broken)),
                     "unreadable_document", broken.po_number, "C1014"),
         PlannedMail(f"forwarded copy of PO {original.po_number}",
                     mailbuilder.forwarded(mailbuilder.po_mail(
                         original, message_id=f"<{original.po_number}@demo>")),
                     "duplicate", original.po_number,
                     original.customer.customer_no),
-        PlannedMail("mail without an attachment", mailbuilder.no_attachment_mail(sender),
+        PlannedMail("mail without an attachment",
+                    mailbuilder.no_attachment_mail(
+                        sender, message_id=f"<no-attachment.{today}@demo>"),
                     "no_attachment"),
     ]
     # The forwarded mail's original also arrives itself, with the same Message-ID.
@@ -165,6 +171,12 @@ def _problem_mails(day: Day, original: mailbuilder.PoSpec) -> None:
         if m.po_number == original.po_number and m.expect == "entered" else m
         for m in day.mails
     ]
+
+
+def _id(spec: mailbuilder.PoSpec) -> str:
+    """A Message-ID that is the same each time the day is built, so that a mail
+    delivered again is recognised as the same mail."""
+    return f"<{spec.po_number}.{spec.order_date}@{spec.customer.domain}>"
 
 
 def _portal_po(spec: mailbuilder.PoSpec) -> dict[str, Any]:

@@ -191,7 +191,7 @@ def po_pdf(spec: PoSpec) -> bytes:
     """The PO as a one-page PDF in the spec's layout."""
     labels = LABELS[spec.layout]
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4)
+    canvas = Canvas(buffer, pagesize=A4, invariant=True)
     canvas.setTitle(f"{labels['title']} {spec.po_number}")
     width, height = A4
     y = height - 25 * mm
@@ -306,7 +306,7 @@ def scanned_pdf(spec: PoSpec) -> bytes:
     image.save(picture, format="PNG")
     picture.seek(0)
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4)
+    canvas = Canvas(buffer, pagesize=A4, invariant=True)
     canvas.drawImage(ImageReader(picture), 0, 0, *A4)
     canvas.showPage()
     canvas.save()
@@ -408,9 +408,10 @@ def rfc2231_mail(spec: PoSpec) -> bytes:
     )
 
 
-def no_attachment_mail(sender: str) -> bytes:
+def no_attachment_mail(sender: str, message_id: str | None = None) -> bytes:
     return _mail(
-        sender, "Order", "Please send us 10 boxes of the usual.\nThanks\n"
+        sender, "Order", "Please send us 10 boxes of the usual.\nThanks\n",
+        message_id=message_id,
     ).as_bytes()
 
 
@@ -453,7 +454,29 @@ def po_xlsx(spec: PoSpec) -> bytes:
         sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return buffer.getvalue()
+    return _stable_xlsx(buffer.getvalue(), spec.order_date)
+
+
+def _stable_xlsx(data: bytes, day: date) -> bytes:
+    """The same bytes for the same PO: openpyxl stamps the save time into the file
+    properties and the zip entries, which would make every copy look new."""
+    import re
+    import zipfile
+
+    stamp = f"{day.isoformat()}T00:00:00Z"
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*",
+                                 rb"\g<1>" + stamp.encode(), content)
+            entry = zipfile.ZipInfo(info.filename, date_time=(day.year, day.month,
+                                                              day.day, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(entry, content)
+    return out.getvalue()
 
 
 def po_csv(spec: PoSpec) -> bytes:
