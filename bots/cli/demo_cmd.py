@@ -221,6 +221,7 @@ def demo(home: Path | None, as_json: bool, console_port: int, free_ports: bool) 
     keeps the sandbox and the console running until Ctrl-C. Running it again on the
     same --home enters nothing twice.
     """
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no request log lines
     home = (home or Path(tempfile.mkdtemp(prefix="o2c-demo-"))).resolve()
     home.mkdir(parents=True, exist_ok=True)
     show = Demo(home, _ports(free_ports or as_json), quiet=as_json)
