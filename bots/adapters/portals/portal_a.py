@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Locator
 
 from bots.adapters.browser import browser_failure
 from bots.adapters.portals.base import (
@@ -120,7 +121,7 @@ class PortalA(PortalScreens, PortalAdapter):
         lines = []
         for row in self.page.locator(sel.get("order_detail", "line_row")).all():
 
-            def cell(name: str) -> str:
+            def cell(name: str, row: Locator = row) -> str:
                 return (
                     row.locator(sel.get("order_detail", name))
                     .first.inner_text()
@@ -178,13 +179,7 @@ class PortalA(PortalScreens, PortalAdapter):
         quantities: dict[str, Decimal],
     ) -> PostResult:
         def post() -> PostResult:
-            po = self._read_po(po_number)
-            if po is None:
-                raise BusinessError(
-                    "po_not_found",
-                    f"{self.name} has no PO {po_number}",
-                    step="ship notice",
-                )
+            po = self.require_po(po_number, "ship notice")
             self._start_modal(
                 po_number, "ship_notice_button", "ship_modal", reload=False
             )

@@ -9,6 +9,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from playwright.sync_api import Locator
+
 from bots.adapters.portals.base import (
     ACK,
     DELAY,
@@ -135,7 +137,7 @@ class PortalB(PortalScreens, PortalAdapter):
         lines = []
         for row in self.page.locator(sel.get("po_detail", "item_row")).all():
 
-            def cell(name: str) -> str:
+            def cell(name: str, row: Locator = row) -> str:
                 return (
                     row.locator(sel.get("po_detail", name)).first.inner_text().strip()
                 )
@@ -190,13 +192,7 @@ class PortalB(PortalScreens, PortalAdapter):
         quantities: dict[str, Decimal],
     ) -> PostResult:
         def post() -> PostResult:
-            po = self._read_po(po_number)
-            if po is None:
-                raise BusinessError(
-                    "po_not_found",
-                    f"{self.name} has no PO {po_number}",
-                    step="ship notice",
-                )
+            po = self.require_po(po_number, "ship notice")
             self._form(po_number, "ship_notice")
             self.page.fill(self.sel.get("ship_notice", "carrier"), carrier)
             self.page.fill(self.sel.get("ship_notice", "tracking_number"), tracking)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
@@ -15,7 +15,7 @@ from playwright.sync_api import Page
 from bots.adapters import selectors
 from bots.adapters.browser import BrowserSession, browser_failure
 from bots.config import Settings
-from bots.errors import TechnicalError
+from bots.errors import BusinessError, TechnicalError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -109,6 +109,18 @@ class PortalScreens:
     def text(self, screen: str, element: str, **fields: str) -> str:
         locator = self.page.locator(self.sel.get(screen, element, **fields))
         return locator.first.inner_text().strip() if locator.count() else ""
+
+    def require_po(self, po_number: str, step: str) -> Any:
+        """The PO as the portal shows it; BusinessError `po_not_found` without one."""
+        po = self._read_po(po_number)
+        if po is None:
+            raise BusinessError(
+                "po_not_found", f"{self.name} has no PO {po_number}", step=step
+            )
+        return po
+
+    def _read_po(self, po_number: str) -> Any:
+        raise NotImplementedError
 
     def capture(self, dest_dir: Path, name: str) -> list[Path]:
         if self._page is None:
