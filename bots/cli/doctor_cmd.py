@@ -32,7 +32,9 @@ class Check:
 
 
 def check_browser(settings: Settings) -> list[Check]:
-    from playwright.sync_api import Error, sync_playwright
+    from playwright.sync_api import Error
+
+    from bots.adapters.browser import acquire_driver, release_driver
 
     path = settings.browser.executable_path or None
     name = f"browser {path or '(Playwright Chromium)'}"
@@ -46,10 +48,13 @@ def check_browser(settings: Settings) -> list[Check]:
             )
         ]
     try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=path, headless=True)
+        driver = acquire_driver()
+        try:
+            browser = driver.chromium.launch(executable_path=path, headless=True)
             version = browser.version
             browser.close()
+        finally:
+            release_driver()
     except Error as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
         return [
