@@ -27,10 +27,6 @@ pytestmark = [
 ]
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="flaky: Tryton product lookup sometimes finds no salable product (issue 9 open)",
-)
 def test_po_mails_become_tryton_sales_once(
     tryton_server: TrytonServer,
     dovecot_server: DovecotServer,  # noqa: F811

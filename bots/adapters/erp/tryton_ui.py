@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 QUIET_SECONDS = 0.35
 PRESENCE_TIMEOUT_MS = 5000
 SUGGESTION_TIMEOUT_MS = 10_000  # at least; a slower browser.timeout_ms wins
+ATTEMPT_TIMEOUT_MS = 3000  # one try of a lookup field before typing again
 
 # The raw JSON text comes back so that Decimals stay exact (Python parses it).
 RPC_JS = """async ([method, params]) => {
@@ -183,19 +184,51 @@ class SaoScreens:
         step: str,
     ) -> bool:
         """A lookup field: type, wait for the suggestions, click the entry whose
-        text holds `wanted` (case-insensitive). False when none does."""
+        text holds `wanted` (case-insensitive). False when Tryton's answer holds
+        no such entry; TechnicalError `timeout` when it never answers.
+
+        sao searches 300 ms after the last keystroke and drops its answer when
+        the field's text changed meanwhile (a late default of the form redraws
+        it), so the text is checked and typed again until an answer shows."""
         field = self.require(root, screen, element, step)
-        field.fill(typed)
-        menu = field.locator("xpath=..").locator(self.sel.get("common", "suggestion"))
-        # The list is filled late (and may be refilled): wait for the entry itself.
-        entry = menu.filter(has_text=re.compile(re.escape(wanted), re.IGNORECASE))
-        try:
-            entry.first.wait_for(state="visible", timeout=self._suggestion_timeout())
-        except PlaywrightError:
-            field.press("Escape")
-            return False
+        self.wait_quiet(step)
+        dropdown = field.locator("xpath=..")
+        entries = dropdown.locator(self.sel.get("common", "suggestion"))
+        entry = entries.filter(has_text=re.compile(re.escape(wanted), re.IGNORECASE))
+        answered = dropdown.locator(self.sel.get("common", "suggestion_answered"))
+        deadline = time.monotonic() + self._suggestion_timeout() / 1000
+        attempts = 0
+        while True:
+            attempts += 1
+            if attempts == 1 or field.input_value() != typed:
+                field.fill(typed)
+            else:  # the same text, but no answer shown: ask again
+                field.dispatch_event("input")
+            try:
+                entry.first.wait_for(state="visible", timeout=ATTEMPT_TIMEOUT_MS)
+            except PlaywrightError:
+                if (
+                    answered.count()
+                    and answered.first.is_visible()
+                    and field.input_value() == typed
+                    and not entry.count()
+                ):
+                    field.press("Escape")
+                    return False
+                if time.monotonic() >= deadline:
+                    field.press("Escape")
+                    raise self.failure(
+                        "timeout",
+                        f"Tryton's '{element}' lookup showed no answer for "
+                        f"'{typed}' after {attempts} tries",
+                        step,
+                    ) from None
+                continue
+            break
         entry.first.click()
         self.wait_quiet(step)
+        if attempts > 1:
+            log.info("the '%s' lookup answered on try %d", element, attempts)
         return True
 
     def _suggestion_timeout(self) -> int:
