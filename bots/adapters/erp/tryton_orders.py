@@ -2,23 +2,76 @@
 
 Each step waits for the client's requests to end before the next one, because the
 party's on-change defaults arrive late and would overwrite what was typed. After
-saving and quoting, the sale is read back through the client's session and must
-carry exactly the lines typed; anything else is `unexpected_screen`, never a
-silent wrong entry.
+saving and quoting, the sale form is read back and must show exactly the lines
+typed; anything else is `unexpected_screen`, never a silent wrong entry. A PO
+already entered is found in the sale list filtered by Reference and party.
 """
 
 from __future__ import annotations
 
 import logging
-from decimal import Decimal
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 
-from bots.adapters.erp.base import Customer, ItemRef, OrderHeader, OrderLine
+from bots.adapters.erp.base import Customer, ItemRef, OrderHeader, OrderLine, OrderRef
 from bots.adapters.erp.tryton_ui import SaoScreens
 from bots.errors import BusinessError
 
 log = logging.getLogger(__name__)
 
 STEP = "enter_order"
+FIND_STEP = "find_order_by_po"
+SALE_STATES = {
+    "draft": "open",
+    "quotation": "open",
+    "confirmed": "confirmed",
+    "processing": "confirmed",
+    "done": "shipped",
+    "cancelled": "cancelled",
+}
+RECORD_ID = re.compile(r"/model/sale\.sale/(\d+)")
+PRODUCT_CODE = re.compile(r"^\[([^\]]+)\]")
+
+
+def find_sale(ui: SaoScreens, customer_no: str, customer_po: str) -> OrderRef | None:
+    """The sale holding the PO in Reference for the party, if any (not
+    cancelled): the sale list filtered by both, the sale read from its form."""
+    customer_no, customer_po = customer_no.strip().upper(), customer_po.strip()
+    domain = [
+        ["reference", "=", customer_po],
+        ["party.code", "=", customer_no],
+        ["state", "!=", "cancelled"],
+    ]
+    ui.goto("sales", FIND_STEP, domain=domain)
+    rows = ui.rows(FIND_STEP)
+    if not rows:
+        ui.close_tab(FIND_STEP)
+        return None
+    ui.find(rows[0], "list", "cell", column="Number").first.dblclick()
+    ui.wait_quiet(FIND_STEP)
+    tab = ui.tab()
+    reference = ui.value(tab, "sale", "reference", FIND_STEP)
+    if reference != customer_po:
+        raise ui.failure(
+            "unexpected_screen",
+            f"the sale list filtered on Reference {customer_po} opened a sale "
+            f"with Reference '{reference}'",
+            FIND_STEP,
+        )
+    number = ui.value(tab, "sale", "number", FIND_STEP)
+    record = RECORD_ID.search(ui.page.url)
+    state = ui.selection(tab, "sale", "state", FIND_STEP)
+    found = OrderRef(
+        so_number=number or f"draft-{record.group(1) if record else customer_po}",
+        customer_no=customer_no,
+        customer_po=reference,
+        status=SALE_STATES.get(state, state),
+        total=_number(ui.value(tab, "sale", "total_exact", FIND_STEP)) or Decimal(0),
+        order_date=_date(ui.value(tab, "sale", "sale_date", FIND_STEP)),
+    )
+    ui.close_tab(FIND_STEP)
+    return found
 
 
 def enter_sale(
@@ -45,6 +98,7 @@ def enter_sale(
     _refuse_dialog(ui, header)
     number = ui.value(ui.tab(), "sale", "number", STEP)
     _check(ui, number, header, lines)
+    ui.close_tab(STEP)
     return number
 
 
@@ -106,29 +160,51 @@ def _check(
     header: OrderHeader,
     lines: list[tuple[ItemRef, OrderLine]],
 ) -> None:
-    """The quoted sale, read back, must hold what was typed."""
-    sales = ui.rpc(
-        "model.sale.sale.search_read",
-        [[["number", "=", number]], 0, 2, None, ["reference", "state", "lines"]],
-        STEP,
-    )
-    if len(sales) != 1 or sales[0]["reference"] != header.customer_po:
-        raise ui.failure(
-            "unexpected_screen", f"sale '{number}' cannot be read back", STEP
-        )
-    rows = ui.rpc(
-        "model.sale.line.read",
-        [sales[0]["lines"], ["product.code", "quantity", "unit_price"]],
-        STEP,
-    )
-    typed = sorted((i.item_no, Decimal(line.quantity)) for i, line in lines)
-    found = sorted(
-        ((r["product."] or {}).get("code"), Decimal(str(r["quantity"]))) for r in rows
-    )
-    if typed != found or sales[0]["state"] != "quotation":
+    """The quoted sale's form must show what was typed."""
+    tab = ui.tab()
+    reference = ui.value(tab, "sale", "reference", STEP)
+    state = ui.selection(tab, "sale", "state", STEP)
+    if not number or reference != header.customer_po:
         raise ui.failure(
             "unexpected_screen",
-            f"sale {number} holds {found} in state {sales[0]['state']}, but "
-            f"{typed} were typed; check it in Tryton",
+            f"the sale form shows number '{number}' and Reference '{reference}' "
+            f"after quoting PO {header.customer_po}",
             STEP,
         )
+    found = sorted(
+        (_code(ui.cell(row, "Product")), _number(ui.cell(row, "Quantity")))
+        for row in ui.rows(STEP)
+    )
+    typed = sorted((i.item_no, Decimal(line.quantity)) for i, line in lines)
+    if typed != found or state != "quotation":
+        raise ui.failure(
+            "unexpected_screen",
+            f"sale {number} shows {found} in state {state}, but {typed} were "
+            "typed; check it in Tryton",
+            STEP,
+        )
+
+
+def _code(product: str) -> str | None:
+    """The product code of a list cell "[CODE] Name"."""
+    found = PRODUCT_CODE.match(product.strip())
+    return found.group(1) if found else None
+
+
+def _number(text: str) -> Decimal | None:
+    """A number as the English-locale client shows it ("1,234.50", "€ 3")."""
+    cleaned = re.sub(r"[^0-9.\-]", "", text)
+    try:
+        return Decimal(cleaned) if cleaned else None
+    except InvalidOperation:
+        return None
+
+
+def _date(text: str) -> date | None:
+    """A date field of the client, in the user's format (English: %m/%d/%Y)."""
+    for fmt in ("%m/%d/%Y", "%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    return None

@@ -22,6 +22,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, Request
@@ -140,12 +141,40 @@ class SaoScreens:
         return found.count() > 0 and found.first.is_visible()
 
     # Navigation
-    def goto(self, screen: str, step: str) -> None:
+    def goto(self, screen: str, step: str, domain: list[Any] | None = None) -> None:
+        """Open a screen in a new tab; `domain` filters its list the way a
+        tryton:// URL does (`;domain=` and the JSON domain)."""
+        url = self.url(screen)
+        if domain is not None:
+            url += ";domain=" + quote(json.dumps(domain), safe="")
         try:
-            self.page.goto(self.url(screen))
+            self.page.goto(url)
         except PlaywrightError as exc:
             raise self.browser_failure(exc, step) from exc
         self.wait_quiet(step)
+
+    def close_tab(self, step: str) -> None:
+        """Close the active tab (its record saved or untouched), so that tabs do
+        not pile up over a run. A question on closing is an unexpected screen."""
+        self.click(self.page, "common", "close_tab", step)
+        message = self.dialog_message()
+        if message:
+            raise self.failure(
+                "unexpected_screen",
+                f"Tryton asked on closing a tab: {message[:200]}",
+                step,
+            )
+
+    # Lists
+    def rows(self, step: str) -> list[Locator]:
+        """The rows the active tab's list shows (after it has loaded)."""
+        table = self.require(self.tab(), "list", "table", step)
+        return self.find(table, "list", "row").all()
+
+    def cell(self, row: Locator, column: str) -> str:
+        """The text of a row's cell under the column heading `column`."""
+        found = self.find(row, "list", "cell", column=column)
+        return found.first.inner_text().strip() if found.count() else ""
 
     def click(
         self, root: Locator | Page, screen: str, element: str, step: str, **fields: str
@@ -236,6 +265,15 @@ class SaoScreens:
 
     def value(self, root: Locator, screen: str, element: str, step: str) -> str:
         return self.require(root, screen, element, step, state="attached").input_value()
+
+    def selection(self, root: Locator, screen: str, element: str, step: str) -> str:
+        """The key of a selection field (sao keeps it JSON-encoded: '"draft"')."""
+        raw = self.value(root, screen, element, step)
+        try:
+            key = json.loads(raw)
+        except ValueError:
+            return raw
+        return key if isinstance(key, str) else raw
 
     # Messages
     def info_bar(self) -> tuple[str, str] | None:
