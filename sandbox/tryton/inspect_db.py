@@ -46,12 +46,24 @@ def invoices(args: dict) -> list[dict]:
             "number": invoice.number,
             "reference": invoice.reference,
             "party": invoice.party.code,
+            "party_name": invoice.party.name,
             "state": invoice.state,
+            "invoice_date": _iso(invoice.invoice_date),
+            "due_dates": sorted(
+                _iso(line.maturity_date)
+                for line in invoice.lines_to_pay
+                if line.maturity_date
+            ),
+            "currency": invoice.currency.code,
             "total": str(invoice.total_amount),
             "amount_to_pay": str(invoice.amount_to_pay),
         }
         for invoice in Invoice.find([("type", "=", "out")], order=[("id", "ASC")])
     ]
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
 
 
 def statements(args: dict) -> list[dict]:

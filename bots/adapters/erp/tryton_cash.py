@@ -16,86 +16,21 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-
 from bots.adapters.erp.base import PaymentPosting, PostedPayment
 from bots.adapters.erp.tryton_ui import SaoScreens
 from bots.errors import BusinessError
 
 log = logging.getLogger(__name__)
 
-COLUMNS = (
-    "invoice_number",
-    "customer_id",
-    "customer_name",
-    "invoice_date",
-    "due_date",
-    "currency",
-    "amount",
-    "open_amount",
-)
-INVOICE_FIELDS = [
-    "number",
-    "party.code",
-    "party.name",
-    "invoice_date",
-    "currency.code",
-    "total_amount",
-    "amount_to_pay",
-    "lines_to_pay",
-]
-
 
 def download_open_items(
     ui: SaoScreens, dest_dir: Path, customer_no: str | None
 ) -> Path:
-    """Write the open customer invoices to dest_dir/open_items.xlsx."""
-    step = "download_open_items"
-    domain: list[Any] = [["type", "=", "out"], ["state", "=", "posted"]]
-    if customer_no:
-        domain.append(["party.code", "=", customer_no.strip().upper()])
-    invoices = ui.rpc(
-        "model.account.invoice.search_read",
-        [domain, 0, None, [["number", "ASC"]], INVOICE_FIELDS],
-        step,
-    )
-    dues = _due_dates(ui, [i for inv in invoices for i in inv["lines_to_pay"]])
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Open items"
-    sheet.append(COLUMNS)
-    for inv in invoices:
-        if Decimal(inv["amount_to_pay"]) <= 0:
-            continue
-        due = min((dues[i] for i in inv["lines_to_pay"] if dues.get(i)), default=None)
-        sheet.append(
-            [
-                inv["number"],
-                inv["party."]["code"],
-                inv["party."]["name"],
-                inv["invoice_date"],
-                due,
-                inv["currency."]["code"],
-                str(inv["total_amount"]),
-                str(inv["amount_to_pay"]),
-            ]
-        )
-    dest_dir.mkdir(parents=True, exist_ok=True)
-    target = dest_dir / "open_items.xlsx"
-    book.save(target)
-    log.info("%d open invoices from Tryton written to %s", sheet.max_row - 1, target)
-    return target
+    """Write the open customer invoices to dest_dir/open_items.xlsx, read from
+    the customer-invoice list's CSV export (`tryton_export`)."""
+    from bots.adapters.erp import tryton_export
 
-
-def _due_dates(ui: SaoScreens, line_ids: list[int]) -> dict[int, date | None]:
-    if not line_ids:
-        return {}
-    rows = ui.rpc(
-        "model.account.move.line.read",
-        [line_ids, ["maturity_date"]],
-        "download_open_items",
-    )
-    return {r["id"]: r["maturity_date"] for r in rows}
+    return tryton_export.download_open_items(ui, dest_dir, customer_no)
 
 
 def find_statement(ui: SaoScreens, bank_ref: str) -> PostedPayment | None:
