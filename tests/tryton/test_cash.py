@@ -159,3 +159,63 @@ def test_a_field_the_export_no_longer_offers_is_an_error_not_a_wrong_file(
     shots = [p for p in caught.value.details["evidence"] if p.endswith(".png")]
     assert shots and Path(shots[0]).stat().st_size > 1000
     assert not (tmp_path / "open_items.xlsx").exists()
+
+
+def test_an_overpayment_posts_the_rest_on_the_customer_s_account(
+    tryton_erp: TrytonErp, tryton_server: TrytonServer, tmp_path: Path
+) -> None:
+    [item, *_] = read_open_items(tryton_erp.download_open_items(tmp_path, "C1001"))
+    rest = Decimal("25.00")
+    payment = PaymentPosting(
+        bank_ref="TRY-BANK-0002",
+        payer="C1001",
+        amount=item.open_amount + rest,
+        currency="EUR",
+        value_date=date.today(),
+        applications=[PaymentApplication(item.invoice_number, item.open_amount)],
+    )
+
+    document = tryton_erp.post_payment(payment)
+
+    assert invoices(tryton_server)[item.invoice_number]["state"] == "paid"
+    [statement] = [
+        s for s in tryton_server.inspect("statements") if s["name"] == "TRY-BANK-0002"
+    ]
+    assert statement["state"] == "posted"
+    lines = sorted(
+        (Decimal(line["amount"]), line["party"], line["invoice"])
+        for line in statement["lines"]
+    )
+    assert lines == sorted(
+        [(item.open_amount, "C1001", item.invoice_number), (rest, "C1001", None)]
+    )
+    found = tryton_erp.find_payment("TRY-BANK-0002")
+    assert found is not None and found.document == document
+    assert found.amount == payment.amount and found.value_date == date.today()
+
+
+def test_a_statement_left_unposted_is_found_and_not_entered_again(
+    tryton_erp: TrytonErp, tryton_server: TrytonServer
+) -> None:
+    # No fiscal period covers the date: Tryton refuses to validate the saved draft.
+    payment = PaymentPosting(
+        bank_ref="TRY-BANK-0003",
+        payer="C1002",
+        amount=Decimal("10.00"),
+        currency="EUR",
+        value_date=date(date.today().year - 5, 1, 1),
+    )
+    with pytest.raises(BusinessError) as caught:
+        tryton_erp.post_payment(payment)
+    assert caught.value.code == "erp_rejected"
+    assert "TRY-BANK-0003" in caught.value.message
+
+    found = tryton_erp.find_payment("TRY-BANK-0003")
+    assert found is not None and found.amount == Decimal("10.00")
+    with pytest.raises(BusinessError) as again:
+        tryton_erp.post_payment(payment)
+    assert again.value.code == "duplicate_bank_ref"
+    drafts = [
+        s for s in tryton_server.inspect("statements") if s["name"] == "TRY-BANK-0003"
+    ]
+    assert [s["state"] for s in drafts] == ["draft"]

@@ -3,11 +3,12 @@
 Every locator comes from `selectors/tryton.yaml`. Sales are entered through the
 sale form (party, Reference = the customer PO, one line per PO line through the line
 dialog, Save, Quote). Look-ups - parties, products, sales by Reference, open
-invoices, statements - are read through the logged-in client's own JSON-RPC (the
-calls its lists make), which is exact where a list screen would be paged and
-formatted. Customer part numbers come from the `erp.part_map` CSV (Tryton 6.0 has
-no customer part numbers in base sale). Payments are posted as bank statements of
-the `account_statement` module (`tryton_cash.py`).
+invoices - are read through the logged-in client's own JSON-RPC (the calls its
+lists make), which is exact where a list screen would be paged and formatted.
+Customer part numbers come from the `erp.part_map` CSV (Tryton 6.0 has no customer
+part numbers in base sale). Payments are entered as bank statements of the
+`account_statement` module through its statement screens, which also tell whether
+a bank reference was entered before (`tryton_cash.py`).
 """
 
 from __future__ import annotations
@@ -397,8 +398,8 @@ class TrytonErp(ErpAdapter):
                     step="post_payment",
                     details={"document": earlier.document},
                 )
-            party = self._party_id(payment.payer)
-            document = post_statement(self.ui, payment, party)
+            customer = self.get_customer(payment.payer)
+            document = post_statement(self.ui, payment, customer)
         log.info(
             "payment %s posted in Tryton as %s (%s %s, %d invoices)",
             payment.bank_ref,
@@ -408,10 +409,6 @@ class TrytonErp(ErpAdapter):
             len(payment.applications),
         )
         return document
-
-    def _party_id(self, customer_no: str) -> int:
-        self.get_customer(customer_no)
-        return self._parties[customer_no.strip().upper()]
 
 
 class _Guard:
