@@ -14,15 +14,12 @@ that name (a draft or validated statement counts, a cancelled one does not).
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
-from urllib.parse import quote
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator
@@ -60,11 +57,9 @@ def find_statement(ui: SaoScreens, bank_ref: str) -> PostedPayment | None:
     step = "find_payment"
     name = bank_ref.strip()
     _close_tabs(ui, "statement_list", step)
-    _open_list(
-        ui, "statements", [["name", "=", name], ["state", "!=", "cancelled"]], step
-    )
-    table = ui.require(ui.tab(), "statement_list", "table", step)
-    rows = ui.find(table, "statement_list", "row").all()
+    domain = [["name", "=", name], ["state", "!=", "cancelled"]]
+    ui.goto("statements", step, domain=domain)
+    rows = ui.rows(step)
     if not rows:
         _close_tabs(ui, "statement_list", step)
         return None
@@ -195,12 +190,8 @@ def _journal(ui: SaoScreens, currency: str, step: str) -> str:
     """The name of the first statement journal in the currency, from the
     journal list filtered to it."""
     _close_tabs(ui, "journal_list", step)
-    _open_list(ui, "statement_journals", [["currency.code", "=", currency]], step)
-    table = ui.require(ui.tab(), "journal_list", "table", step)
-    names = [
-        (ui.find(row, "journal_list", "name").first.text_content() or "").strip()
-        for row in ui.find(table, "journal_list", "row").all()
-    ]
+    ui.goto("statement_journals", step, domain=[["currency.code", "=", currency]])
+    names = [ui.cell(row, "Name") for row in ui.rows(step)]
     _close_tabs(ui, "journal_list", step)
     names = [n for n in names if n]
     if not names:
@@ -216,7 +207,7 @@ def _read_statement(ui: SaoScreens, step: str) -> tuple[PostedPayment, str]:
     """The statement open in the active tab's form, and its state."""
     tab = ui.tab()
     name = ui.value(tab, "statement", "name", step)
-    state = _state(ui, step)
+    state = ui.selection(tab, "statement", "state", step)
     exact = ui.find(tab, "statement", "total_amount")
     shown = exact.first.input_value() if exact.count() else ""
     if not shown:
@@ -242,20 +233,10 @@ def _read_statement(ui: SaoScreens, step: str) -> tuple[PostedPayment, str]:
     )
 
 
-def _state(ui: SaoScreens, step: str) -> str:
-    """The statement's state: the selection's value is JSON ('"posted"')."""
-    raw = ui.value(ui.tab(), "statement", "state", step)
-    try:
-        value = json.loads(raw)
-    except ValueError:
-        return raw
-    return value if isinstance(value, str) else raw
-
-
 def _expect_state(
     ui: SaoScreens, payment: PaymentPosting, wanted: str, step: str
 ) -> None:
-    state = _state(ui, step)
+    state = ui.selection(ui.tab(), "statement", "state", step)
     if state != wanted:
         raise ui.failure(
             "unexpected_screen",
@@ -364,16 +345,6 @@ def _record_id(ui: SaoScreens) -> int | None:
     path = ui.sel.path("statements", database=ui.database).split("#", 1)[-1]
     found = re.search(re.escape(path) + r"/(\d+)(?:[;?&]|$)", ui.page.url)
     return int(found.group(1)) if found else None
-
-
-def _open_list(ui: SaoScreens, screen: str, domain: list[Any], step: str) -> None:
-    """A list screen filtered the way sao's URLs do (`;domain=` JSON)."""
-    url = ui.url(screen) + ";domain=" + quote(json.dumps(domain), safe="")
-    try:
-        ui.page.goto(url)
-    except PlaywrightError as exc:
-        raise ui.browser_failure(exc, step) from exc
-    ui.wait_quiet(step)
 
 
 def _close_tabs(ui: SaoScreens, screen: str, step: str) -> None:
