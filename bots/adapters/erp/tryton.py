@@ -46,14 +46,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SELECTOR_FILE = "tryton"
-SALE_STATES = {
-    "draft": "open",
-    "quotation": "open",
-    "confirmed": "confirmed",
-    "processing": "confirmed",
-    "done": "shipped",
-    "cancelled": "cancelled",
-}
 
 
 class TrytonErp(ErpAdapter):
@@ -139,6 +131,25 @@ class TrytonErp(ErpAdapter):
                 step=step,
             )
         log.info("logged in to Tryton as %s", self.settings.erp.username)
+        ui.renew = self._login_again
+
+    def _login_again(self, step: str) -> None:
+        """Answer the client's password dialog after Tryton ended the session."""
+        ui, page = self.ui, self.ui.page
+        field = ui.require(page, "login", "password", step)
+        button = ui.require(page, "login", "password_ok", step)
+        assert self._browser is not None
+        self._browser.secret_fill(
+            field, self.settings.secret("erp.password"), submit=button
+        )
+        ui.wait_quiet(step)
+        if ui.visible(page, "login", "password"):
+            raise SystemUnavailable(
+                "login_failed",
+                f"Tryton ended the session and refused the login of user "
+                f"'{self.settings.erp.username}' again; check the erp.password secret",
+                step=step,
+            )
 
     def _guard(self, step: str) -> _Guard:
         return _Guard(self, step)
@@ -287,33 +298,10 @@ class TrytonErp(ErpAdapter):
 
     # Orders
     def find_order_by_po(self, customer_no: str, customer_po: str) -> OrderRef | None:
+        from bots.adapters.erp.tryton_orders import find_sale
+
         with self._guard("find_order_by_po"):
-            rows = self.ui.rpc(
-                "model.sale.sale.search_read",
-                [
-                    [
-                        ["reference", "=", customer_po.strip()],
-                        ["party.code", "=", customer_no.strip().upper()],
-                        ["state", "!=", "cancelled"],
-                    ],
-                    0,
-                    None,
-                    [["id", "ASC"]],
-                    ["number", "reference", "state", "total_amount", "sale_date"],
-                ],
-                "find_order_by_po",
-            )
-        if not rows:
-            return None
-        row = rows[0]
-        return OrderRef(
-            so_number=row["number"] or f"draft-{row['id']}",
-            customer_no=customer_no.strip().upper(),
-            customer_po=row["reference"],
-            status=SALE_STATES.get(row["state"], row["state"]),
-            total=Decimal(row["total_amount"]),
-            order_date=row["sale_date"],
-        )
+            return find_sale(self.ui, customer_no, customer_po)
 
     def enter_order(self, entry: OrderEntry) -> str:
         from bots.adapters.erp.tryton_orders import enter_sale

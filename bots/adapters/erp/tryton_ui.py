@@ -18,6 +18,7 @@ import json
 import logging
 import re
 import time
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -43,7 +44,7 @@ RPC_JS = """async ([method, params]) => {
   const session = Sao.Session.current_session;
   if (!session) { return JSON.stringify({status: 401, body: ""}); }
   const answer = await fetch("/" + session.database + "/", {
-    method: "POST",
+    method: "POST", credentials: "omit",  // no HTTP auth prompt on a 401
     headers: {"Authorization": "Session " + session.get_auth(),
               "Content-Type": "application/json"},
     body: JSON.stringify({id: 0, method: method,
@@ -73,6 +74,11 @@ class SaoScreens:
         self.evidence_dir = evidence_dir
         self._pending: set[Request] = set()
         self._failures = 0
+        # Set by the adapter once logged in: types the password again when the
+        # client asks for it (Tryton ended the session; sao retries the call).
+        self.renew: Callable[[str], None] | None = None
+        self.renewals = 0
+        self._renewing = False
         pending = self._pending
         page.on("request", lambda request: pending.add(request))
         page.on("requestfinished", lambda request: pending.discard(request))
@@ -90,13 +96,33 @@ class SaoScreens:
             elif quiet_since is None:
                 quiet_since = time.monotonic()
             elif time.monotonic() - quiet_since >= QUIET_SECONDS:
-                return
+                if not self._session_ended():
+                    return
+                self._renew(step)
+                quiet_since = None
             self.page.wait_for_timeout(25)
         raise self.failure(
             "timeout",
             f"Tryton kept {len(self._pending)} requests open for over {limit:.0f} s",
             step,
         )
+
+    # The session
+    def _session_ended(self) -> bool:
+        """The client shows its password dialog although the robot had logged in."""
+        if self.renew is None or self._renewing:
+            return False
+        return self.visible(self.page, "login", "password")
+
+    def _renew(self, step: str) -> None:
+        assert self.renew is not None
+        self._renewing = True
+        try:
+            log.info("Tryton ended the session during %s; logging in again", step)
+            self.renew(step)
+            self.renewals += 1
+        finally:
+            self._renewing = False
 
     # Locators
     def url(self, screen: str) -> str:
@@ -301,13 +327,23 @@ class SaoScreens:
         return None
 
     # Reading through the client's session
-    def rpc(self, method: str, params: list[Any], step: str) -> Any:
+    def rpc(
+        self, method: str, params: list[Any], step: str, *, retried: bool = False
+    ) -> Any:
         """A JSON-RPC call in the logged-in client's session (its context added)."""
         try:
             text = self.page.evaluate(RPC_JS, [method, params])
         except PlaywrightError as exc:
             raise self.browser_failure(exc, step) from exc
         reply = json.loads(text)
+        if reply.get("status") == 401 and self.renew is not None and not retried:
+            # Let the client ask for the password as it does on its own calls.
+            self.page.evaluate(
+                "() => { Sao.Session.renew(Sao.Session.current_session); }"
+            )
+            self.require(self.page, "login", "password", step)
+            self.wait_quiet(step)
+            return self.rpc(method, params, step, retried=True)
         if reply.get("status") in (401, 403):
             raise self.failure(
                 "session_expired",
