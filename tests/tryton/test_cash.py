@@ -194,7 +194,7 @@ def test_an_overpayment_posts_the_rest_on_the_customer_s_account(
     assert found.amount == payment.amount and found.value_date == date.today()
 
 
-def test_a_statement_left_unposted_is_found_and_not_entered_again(
+def test_a_statement_left_unposted_is_an_exception_not_done_nor_entered_again(
     tryton_erp: TrytonErp, tryton_server: TrytonServer
 ) -> None:
     # No fiscal period covers the date: Tryton refuses to validate the saved draft.
@@ -210,11 +210,13 @@ def test_a_statement_left_unposted_is_found_and_not_entered_again(
     assert caught.value.code == "erp_rejected"
     assert "TRY-BANK-0003" in caught.value.message
 
-    found = tryton_erp.find_payment("TRY-BANK-0003")
-    assert found is not None and found.amount == Decimal("10.00")
+    with pytest.raises(BusinessError) as unfinished:
+        tryton_erp.find_payment("TRY-BANK-0003")
+    assert unfinished.value.code == "payment_unfinished"
+    assert unfinished.value.details["state"] == "draft"
     with pytest.raises(BusinessError) as again:
         tryton_erp.post_payment(payment)
-    assert again.value.code == "duplicate_bank_ref"
+    assert again.value.code == "payment_unfinished"
     drafts = [
         s for s in tryton_server.inspect("statements") if s["name"] == "TRY-BANK-0003"
     ]

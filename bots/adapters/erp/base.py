@@ -14,8 +14,10 @@ Errors every method may raise:
   `SystemUnavailable` `login_failed` when the ERP refuses the user or password, and
   `ConfigError` when no password is set.
 - `BusinessError` (operator decides) with `code` one of `duplicate_po`,
-  `duplicate_bank_ref`, `unknown_customer`, `unknown_order`, `erp_rejected` (the
-  ERP's own validation message, e.g. an unknown item, is the error message).
+  `duplicate_bank_ref`, `payment_unfinished` (a payment with that bank reference was
+  begun in the ERP but not posted), `unknown_customer`, `unknown_order`,
+  `erp_rejected` (the ERP's own validation message, e.g. an unknown item, is the
+  error message).
 
 An expired session mid-flow is handled inside the adapter: it logs in again and
 restarts that flow from the start, checking first whether the interrupted attempt

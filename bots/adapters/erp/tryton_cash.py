@@ -51,9 +51,10 @@ def download_open_items(
 
 
 def find_statement(ui: SaoScreens, bank_ref: str) -> PostedPayment | None:
-    """The statement named after the bank reference, if one was posted or left
-    unfinished (a draft counts: it must not be entered twice), read from the
-    statement list filtered to that name and the form of its first row."""
+    """The posted statement named after the bank reference, read from the
+    statement list filtered to that name and the form of its first row. One left
+    unfinished (draft or validated) is BusinessError `payment_unfinished`: it must
+    not be entered twice, nor be taken for a posted payment."""
     step = "find_payment"
     name = bank_ref.strip()
     _close_tabs(ui, "statement_list", step)
@@ -74,6 +75,17 @@ def find_statement(ui: SaoScreens, bank_ref: str) -> PostedPayment | None:
             step,
         )
     _close_tabs(ui, "statement_list", step)
+    if state != "posted":
+        # Saved but not posted (a crash or a refusal after Save): neither done nor
+        # to be entered again - an operator checks it in Tryton.
+        raise BusinessError(
+            "payment_unfinished",
+            f"bank reference {name} is statement {found.document} in Tryton, "
+            f"still {state}: check its lines, validate and post it there, then "
+            "resolve this item",
+            step=step,
+            details={"document": found.document, "state": state},
+        )
     return found
 
 
