@@ -14,8 +14,9 @@ Errors every method may raise:
   `SystemUnavailable` `login_failed` when the ERP refuses the user or password, and
   `ConfigError` when no password is set.
 - `BusinessError` (operator decides) with `code` one of `duplicate_po`,
-  `duplicate_bank_ref`, `payment_unfinished` (a payment with that bank reference was
-  begun in the ERP but not posted), `unknown_customer`, `unknown_order`,
+  `duplicate_bank_ref`, `order_unfinished` / `payment_unfinished` (an order with
+  that PO or a payment with that bank reference was begun in the ERP but not
+  finished), `unknown_customer`, `unknown_order`,
   `erp_rejected` (the ERP's own validation message, e.g. an unknown item, is the
   error message).
 

@@ -36,7 +36,8 @@ PRODUCT_CODE = re.compile(r"^\[([^\]]+)\]")
 
 def find_sale(ui: SaoScreens, customer_no: str, customer_po: str) -> OrderRef | None:
     """The sale holding the PO in Reference for the party, if any (not
-    cancelled): the sale list filtered by both, the sale read from its form."""
+    cancelled): the sale list filtered by both, the sale read from its form. A
+    draft (saved, never quoted) is BusinessError `order_unfinished`."""
     customer_no, customer_po = customer_no.strip().upper(), customer_po.strip()
     domain = [
         ["reference", "=", customer_po],
@@ -48,7 +49,8 @@ def find_sale(ui: SaoScreens, customer_no: str, customer_po: str) -> OrderRef | 
     if not rows:
         ui.close_tab(FIND_STEP)
         return None
-    ui.find(rows[0], "list", "cell", column="Number").first.dblclick()
+    # The State cell: always filled (a draft has no number) and not a link.
+    ui.find(rows[0], "list", "cell", column="State").first.dblclick()
     ui.wait_quiet(FIND_STEP)
     tab = ui.tab()
     reference = ui.value(tab, "sale", "reference", FIND_STEP)
@@ -71,6 +73,16 @@ def find_sale(ui: SaoScreens, customer_no: str, customer_po: str) -> OrderRef | 
         order_date=_date(ui.value(tab, "sale", "sale_date", FIND_STEP)),
     )
     ui.close_tab(FIND_STEP)
+    if state == "draft":
+        # Saved but not quoted (a crash or a refusal after Save): neither done nor
+        # to be entered again - an operator checks it in Tryton.
+        raise BusinessError(
+            "order_unfinished",
+            f"PO {customer_po} of {customer_no} is {found.so_number}, a draft sale "
+            "in Tryton: check its lines and quote it there, then resolve this item",
+            step=FIND_STEP,
+            details={"so_number": found.so_number, "state": state},
+        )
     return found
 
 
