@@ -1,7 +1,7 @@
 """Print Tryton's own records as JSON, read through proteus in-process.
 
 Run by Debian's Python: /usr/bin/python3 inspect_db.py CONFIG DATABASE WHAT ARGS.json
-WHAT is `sales`, `invoices` or `statements`. Tests use it to check what the bots
+WHAT is `sales`, `invoices`, `statements`, `parties` or `products`. Tests use it to check what the bots
 entered through the web client against Tryton itself.
 """
 
@@ -85,8 +85,48 @@ def statements(args: dict) -> list[dict]:
     ]
 
 
+def parties(args: dict) -> list[dict]:
+    Party = Model.get("party.party")
+    return [
+        {
+            "code": party.code,
+            "name": party.name,
+            "emails": [
+                mechanism.value
+                for mechanism in party.contact_mechanisms
+                if mechanism.type == "email"
+            ],
+            "addresses": [
+                address.full_address
+                for address in sorted(party.addresses, key=lambda a: a.id)
+            ],
+        }
+        for party in Party.find([], order=[("id", "ASC")])
+    ]
+
+
+def products(args: dict) -> list[dict]:
+    Product = Model.get("product.product")
+    return [
+        {
+            "code": product.code,
+            "name": product.name,
+            "salable": product.salable,
+            "list_price": str(product.list_price),
+            "uom": product.default_uom.symbol,
+        }
+        for product in Product.find([], order=[("id", "ASC")])
+    ]
+
+
 if __name__ == "__main__":
     conf, database, what, raw = sys.argv[1:5]
     config.set_trytond(database=database, config_file=conf)
-    readers = {"sales": sales, "invoices": invoices, "statements": statements}
+    readers = {
+        "sales": sales,
+        "invoices": invoices,
+        "statements": statements,
+        "parties": parties,
+        "products": products,
+    }
     print(json.dumps(readers[what](json.loads(raw))))

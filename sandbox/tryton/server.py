@@ -240,7 +240,8 @@ class TrytonServer:
             process.wait()
 
     def inspect(self, what: str, **args: Any) -> Any:
-        """Tryton's own records (`sales`, `invoices`, `statements`) through proteus."""
+        """Tryton's own records (`sales`, `invoices`, `statements`, `parties`,
+        `products`) through proteus."""
         command = [
             SYSTEM_PYTHON,
             str(HERE / "inspect_db.py"),

@@ -29,6 +29,15 @@ def test_the_shipped_selector_file_is_valid() -> None:
     assert sel.has("sale", "reference") and sel.has("sale_line", "quantity")
 
 
+def test_the_adapter_reads_through_screens_not_json_rpc() -> None:
+    adapter = Path(__file__).resolve().parents[2] / "bots" / "adapters" / "erp"
+    modules = sorted(adapter.glob("tryton*.py"))
+    assert len(modules) >= 5
+    for module in modules:
+        text = module.read_text(encoding="utf-8").lower()
+        assert "rpc(" not in text and "sao.rpc" not in text, module.name
+
+
 def test_a_missing_field_is_selector_missing_not_a_wrong_sale(
     tryton_settings: Settings, tryton_server: TrytonServer
 ) -> None:

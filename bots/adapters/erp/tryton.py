@@ -2,9 +2,10 @@
 
 Every locator comes from `selectors/tryton.yaml`. Sales are entered through the
 sale form (party, Reference = the customer PO, one line per PO line through the line
-dialog, Save, Quote). Look-ups - parties, products, sales by Reference, open
-invoices - are read through the logged-in client's own JSON-RPC (the calls its
-lists make), which is exact where a list screen would be paged and formatted.
+dialog, Save, Quote). Look-ups are read from the screens as a clerk would: parties
+(with e-mails and addresses), products and open invoices through their lists' CSV
+export, filtered by a URL domain (`tryton_lists.py`, exact where a list screen is
+paged and formatted); sales by Reference through the sale list and form.
 Customer part numbers come from the `erp.part_map` CSV (Tryton 6.0 has no customer
 part numbers in base sale). Payments are entered as bank statements of the
 `account_statement` module through its statement screens, which also tell whether
@@ -19,7 +20,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from playwright.sync_api import Error as PlaywrightError
 
@@ -37,6 +38,7 @@ from bots.adapters.erp.base import (
     PaymentPosting,
     PostedPayment,
 )
+from bots.adapters.erp.tryton_lists import read_list
 from bots.adapters.erp.tryton_ui import SaoScreens
 from bots.errors import BusinessError, ConfigError, SystemUnavailable, TechnicalError
 
@@ -46,6 +48,20 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SELECTOR_FILE = "tryton"
+# The columns of the list exports (their field paths: the `*_export` selectors).
+COMPANY_COLUMNS = ("party_id", "currency")
+CUSTOMER_RELATED = {
+    "contacts": ("contact_id", "contact_type", "contact_value"),
+    "addresses": ("address_id", "address"),
+}
+CUSTOMER_COLUMNS = (
+    "party_id",
+    "customer_no",
+    "name",
+    *sum(CUSTOMER_RELATED.values(), ()),
+)
+PRODUCT_COLUMNS = ("item_no", "description", "price", "uom")
+CENT = Decimal("0.01")
 
 
 class TrytonErp(ErpAdapter):
@@ -66,9 +82,8 @@ class TrytonErp(ErpAdapter):
         self._browser: BrowserSession | None = None
         self._ui: SaoScreens | None = None
         self._customers: dict[str, Customer] | None = None
-        self._parties: dict[str, int] = {}
         self._part_map: dict[str, dict[str, tuple[str, Decimal | None]]] | None = None
-        self._products: dict[str, tuple[int, ItemRef]] = {}
+        self._products: dict[str, ItemRef] = {}
 
     # Session
     @property
@@ -168,63 +183,55 @@ class TrytonErp(ErpAdapter):
         return sorted(self._customers.values(), key=lambda c: c.customer_no)
 
     def _read_customers(self) -> dict[str, Customer]:
+        """Parties with a code - not the company's own - from the party list's
+        export: their e-mail contact mechanisms and addresses (by id)."""
         ui, step = self.ui, "list_customers"
         currency, own_party = self._company()
-        parties = ui.rpc(
-            "model.party.party.search_read",
-            [
-                [["code", "!=", None], ["id", "!=", own_party]],
-                0,
-                None,
-                [["code", "ASC"]],
-                ["code", "name"],
-            ],
+        domain: list[Any] = [["code", "!=", None]]
+        if own_party is not None:
+            domain.append(["id", "!=", own_party])
+        parties = read_list(
+            ui,
+            "party_list",
+            domain,
+            "customers_export",
+            CUSTOMER_COLUMNS,
             step,
-        )
-        emails = ui.rpc(
-            "model.party.contact_mechanism.search_read",
-            [[["type", "=", "email"]], 0, None, None, ["party", "value"]],
-            step,
-        )
-        addresses = ui.rpc(
-            "model.party.address.search_read",
-            [[], 0, None, [["id", "ASC"]], ["party", "full_address"]],
-            step,
+            related=CUSTOMER_RELATED,
         )
         customers: dict[str, Customer] = {}
-        by_id: dict[int, Customer] = {}
         for party in parties:
-            code = party["code"].strip().upper()
-            customer = Customer(code, party["name"], currency)
-            customers[code] = by_id[party["id"]] = customer
-            self._parties[code] = party["id"]
-        for mechanism in emails:
-            if mechanism["party"] in by_id:
-                customer = by_id[mechanism["party"]]
-                customer.emails.append(mechanism["value"])
-                customer.contacts.append(Contact("", mechanism["value"], ""))
-        for address in addresses:
-            if address["party"] in by_id:
-                customer = by_id[address["party"]]
+            code = party.values["customer_no"].strip().upper()
+            customer = Customer(code, party.values["name"].strip(), currency)
+            customers[code] = customer
+            for mechanism in party.related["contacts"]:
+                if mechanism["contact_type"].strip() == "email":
+                    email = mechanism["contact_value"].strip()
+                    customer.emails.append(email)
+                    customer.contacts.append(Contact("", email, ""))
+            addresses = party.related["addresses"]
+            for address in sorted(addresses, key=lambda a: _id(ui, a["address_id"])):
                 text = ", ".join(
                     line.strip()
-                    for line in (address["full_address"] or "").splitlines()
+                    for line in address["address"].splitlines()
                     if line.strip()
                 )
-                code = f"SH{len(customer.ship_to) + 1:02d}"
-                customer.ship_to.append(Address(code, text))
+                number = f"SH{len(customer.ship_to) + 1:02d}"
+                customer.ship_to.append(Address(number, text))
+        log.info("%d customers read from Tryton's party list", len(customers))
         return customers
 
     def _company(self) -> tuple[str, int | None]:
-        """The company's currency and its own party (not a customer)."""
-        companies = self.ui.rpc(
-            "model.company.company.search_read",
-            [[], 0, 1, None, ["currency.code", "party"]],
-            "list_customers",
+        """The company's currency and its own party (not a customer), from the
+        company list's export."""
+        ui, step = self.ui, "list_customers"
+        companies = read_list(
+            ui, "company_list", [], "company_export", COMPANY_COLUMNS, step
         )
         if not companies:
             return "", None
-        return companies[0]["currency."]["code"], companies[0]["party"]
+        first = companies[0].values
+        return first["currency"].strip(), _id(ui, first["party_id"])
 
     def get_customer(self, customer_no: str) -> Customer:
         key = customer_no.strip().upper()
@@ -272,29 +279,39 @@ class TrytonErp(ErpAdapter):
         return self._part_map
 
     def _read_products(self, codes: list[str]) -> dict[str, ItemRef]:
+        """Salable products by code from the product list's export (cached)."""
         missing = [c for c in codes if c not in self._products]
         if missing:
-            with self._guard("find_item"):
-                rows = self.ui.rpc(
-                    "model.product.product.search_read",
-                    [
-                        [["code", "in", missing], ["salable", "=", True]],
-                        0,
-                        None,
-                        None,
-                        ["code", "name", "list_price", "default_uom.symbol"],
-                    ],
-                    "find_item",
+            ui, step = self.ui, "find_item"
+            with self._guard(step):
+                rows = read_list(
+                    ui,
+                    "product_list",
+                    [["code", "in", missing], ["salable", "=", True]],
+                    "products_export",
+                    PRODUCT_COLUMNS,
+                    step,
                 )
             for row in rows:
-                ref = ItemRef(
-                    item_no=row["code"],
-                    description=row["name"],
-                    uom=row["default_uom."]["symbol"],
-                    price=Decimal(row["list_price"]),
+                values = {k: v.strip() for k, v in row.values.items()}
+                try:  # sao exports a number: '37.2' for Tryton's 37.20
+                    price = Decimal(values["price"])
+                    if price.as_tuple().exponent > -2:  # type: ignore[operator]
+                        price = price.quantize(CENT)
+                except ArithmeticError:
+                    raise ui.failure(
+                        "unexpected_screen",
+                        f"product {values['item_no']}: the list price "
+                        f"'{values['price']}' is no plain number",
+                        step,
+                    ) from None
+                self._products[values["item_no"]] = ItemRef(
+                    item_no=values["item_no"],
+                    description=values["description"],
+                    uom=values["uom"],
+                    price=price,
                 )
-                self._products[row["code"]] = (row["id"], ref)
-        return {c: self._products[c][1] for c in codes if c in self._products}
+        return {c: self._products[c] for c in codes if c in self._products}
 
     # Orders
     def find_order_by_po(self, customer_no: str, customer_po: str) -> OrderRef | None:
@@ -465,6 +482,15 @@ def _price(path: Path, number: int, text: str | None) -> Decimal | None:
 
 def _with_part(ref: ItemRef, part: str, price: Decimal | None) -> ItemRef:
     return ItemRef(ref.item_no, ref.description, ref.uom, price or ref.price, part)
+
+
+def _id(ui: SaoScreens, text: str) -> int:
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise ui.failure(
+            "unexpected_screen", f"the exported id '{text}' is no number", "export"
+        ) from None
 
 
 def _part_key(text: str) -> str:

@@ -8,8 +8,8 @@ kinds: number fields (a text input that swaps to a hidden `type=number` input on
 focus), lookup fields (type, wait for the suggestion list, click the entry) and the
 info bar that says whether a save worked. A locator that matches nothing becomes
 TechnicalError `selector_missing` with a screenshot, the HTML and the trace.
-Reads go through the logged-in client's own JSON-RPC (`Sao.rpc`), the calls its
-list views make.
+When Tryton ends the session the client asks for the password on its next call;
+`wait_quiet` sees the dialog and has the adapter (`renew`) type it again.
 """
 
 from __future__ import annotations
@@ -19,8 +19,6 @@ import logging
 import re
 import time
 from collections.abc import Callable
-from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -38,20 +36,6 @@ QUIET_SECONDS = 0.35
 PRESENCE_TIMEOUT_MS = 5000
 SUGGESTION_TIMEOUT_MS = 10_000  # at least; a slower browser.timeout_ms wins
 ATTEMPT_TIMEOUT_MS = 3000  # one try of a lookup field before typing again
-
-# The raw JSON text comes back so that Decimals stay exact (Python parses it).
-RPC_JS = """async ([method, params]) => {
-  const session = Sao.Session.current_session;
-  if (!session) { return JSON.stringify({status: 401, body: ""}); }
-  const answer = await fetch("/" + session.database + "/", {
-    method: "POST", credentials: "omit",  // no HTTP auth prompt on a 401
-    headers: {"Authorization": "Session " + session.get_auth(),
-              "Content-Type": "application/json"},
-    body: JSON.stringify({id: 0, method: method,
-                          params: [...params, session.context]}),
-  });
-  return JSON.stringify({status: answer.status, body: await answer.text()});
-}"""
 
 
 class SaoScreens:
@@ -161,6 +145,35 @@ class SaoScreens:
                 step,
             ) from None
         return found
+
+    def await_element(
+        self,
+        root: Locator | Page,
+        screen: str,
+        element: str,
+        step: str,
+        again: Callable[[], None] | None = None,
+    ) -> Locator:
+        """`require` with the browser's timeout that also answers the password
+        dialog meanwhile: after Tryton ended the session the client may ask
+        only once the page has been quiet for a while. sao drops what a
+        synchronous call was for once it has logged in again (opening a tab):
+        `again` is then called once to ask for it again."""
+        limit = self.browser.settings.browser.timeout_ms / 1000
+        deadline = time.monotonic() + limit
+        found = self.find(root, screen, element).first
+        while time.monotonic() < deadline:
+            if found.count() and found.is_visible():
+                return found
+            if self._session_ended():
+                self.wait_quiet(step)  # renews the session
+                if again is not None and not (found.count() and found.is_visible()):
+                    log.info("the client dropped %s on logging in again", screen)
+                    again()
+                    again = None
+            else:
+                self.page.wait_for_timeout(25)
+        return self.require(root, screen, element, step, timeout_ms=1)
 
     def visible(self, root: Locator | Page, screen: str, element: str) -> bool:
         found = self.find(root, screen, element)
@@ -326,45 +339,6 @@ class SaoScreens:
                 return dialog.inner_text().strip()
         return None
 
-    # Reading through the client's session
-    def rpc(
-        self, method: str, params: list[Any], step: str, *, retried: bool = False
-    ) -> Any:
-        """A JSON-RPC call in the logged-in client's session (its context added)."""
-        try:
-            text = self.page.evaluate(RPC_JS, [method, params])
-        except PlaywrightError as exc:
-            raise self.browser_failure(exc, step) from exc
-        reply = json.loads(text)
-        if reply.get("status") == 401 and self.renew is not None and not retried:
-            # Let the client ask for the password as it does on its own calls.
-            self.page.evaluate(
-                "() => { Sao.Session.renew(Sao.Session.current_session); }"
-            )
-            self.require(self.page, "login", "password", step)
-            self.wait_quiet(step)
-            return self.rpc(method, params, step, retried=True)
-        if reply.get("status") in (401, 403):
-            raise self.failure(
-                "session_expired",
-                f"Tryton ended the session (HTTP {reply['status']} on {method}); "
-                "the run will log in again",
-                step,
-            )
-        try:
-            answer = json.loads(reply.get("body") or "", object_hook=_tryton_value)
-        except ValueError as exc:
-            raise self.failure(
-                "http_error", f"Tryton answered {method} with no JSON", step
-            ) from exc
-        if answer.get("error"):
-            raise self.failure(
-                "unexpected_screen",
-                f"Tryton refused {method}: {str(answer['error'])[:200]}",
-                step,
-            )
-        return answer.get("result")
-
     # Evidence and errors
     def capture(self, dest_dir: Path, name: str) -> list[Path]:
         try:
@@ -389,13 +363,3 @@ class SaoScreens:
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
         code = "timeout" if "Timeout" in type(exc).__name__ else "browser_error"
         return self.failure(code, f"the browser failed during {step}: {first}", step)
-
-
-def _tryton_value(obj: dict[str, Any]) -> Any:
-    """Tryton's JSON-RPC encoding of Decimal and date values."""
-    kind = obj.get("__class__")
-    if kind == "Decimal":
-        return Decimal(obj["decimal"])
-    if kind == "date":
-        return date(obj["year"], obj["month"], obj["day"])
-    return obj
