@@ -19,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -66,6 +67,8 @@ def start_server(state: Path) -> tuple[subprocess.Popen, str]:
     if process.stdout.readline().strip() != "ready":
         process.kill()
         raise SystemExit("the sandbox ERP did not start")
+    # Keep reading what it prints, or a full pipe stalls the server mid-bench.
+    threading.Thread(target=process.stdout.read, daemon=True).start()
     return process, f"http://127.0.0.1:{port}"
 
 

@@ -94,6 +94,7 @@ class Screens:
         self.evidence_dir = evidence_dir
         self.system = system
         self._status: int | None = None
+        self._attachment = False  # the last page response was a file (a download)
         self._failures = 0
         page.on("response", self._on_response)
 
@@ -106,6 +107,8 @@ class Screens:
             and request.frame == self.page.main_frame
         ):
             self._status = response.status
+            disposition = response.headers.get("content-disposition", "")
+            self._attachment = disposition.lower().startswith("attachment")
 
     # Locators
     def locator(self, screen: str, element: str, **fields: str) -> Locator:
@@ -303,11 +306,17 @@ class Screens:
         found: list[Download] = []
         self.page.once("download", lambda download: found.append(download))
         self._status = None
+        self._attachment = False
         try:
             locator.click()
             waited = 0
             limit = self.browser.settings.browser.timeout_ms
-            while not found and self._status is None and waited < limit:
+            # A file's response comes before its download event: wait on for it.
+            while (
+                not found
+                and (self._status is None or self._attachment)
+                and waited < limit
+            ):
                 self.page.wait_for_timeout(20)
                 waited += 20
         except PlaywrightError as exc:
