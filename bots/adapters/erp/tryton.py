@@ -84,6 +84,7 @@ class TrytonErp(ErpAdapter):
         self._customers: dict[str, Customer] | None = None
         self._part_map: dict[str, dict[str, tuple[str, Decimal | None]]] | None = None
         self._products: dict[str, ItemRef] = {}
+        self._asked: set[str] = set()  # codes looked for, found or not (one export)
 
     # Session
     @property
@@ -257,6 +258,8 @@ class TrytonErp(ErpAdapter):
     def find_item(self, customer_no: str, customer_sku: str) -> ItemRef | None:
         wanted = _part_key(customer_sku)
         mapped = self._mapping().get(customer_no.strip().upper(), {})
+        # One export for all the customer's mapped items, not one per PO line.
+        self._read_products(sorted({item for item, _ in mapped.values()}))
         for part, (item_no, price) in mapped.items():
             if _part_key(part) == wanted:
                 found = self._read_products([item_no]).get(item_no)
@@ -280,7 +283,7 @@ class TrytonErp(ErpAdapter):
 
     def _read_products(self, codes: list[str]) -> dict[str, ItemRef]:
         """Salable products by code from the product list's export (cached)."""
-        missing = [c for c in codes if c not in self._products]
+        missing = [c for c in codes if c not in self._asked]
         if missing:
             ui, step = self.ui, "find_item"
             with self._guard(step):
@@ -311,6 +314,7 @@ class TrytonErp(ErpAdapter):
                     uom=values["uom"],
                     price=price,
                 )
+            self._asked.update(missing)  # only once the export was read
         return {c: self._products[c] for c in codes if c in self._products}
 
     # Orders
