@@ -74,7 +74,10 @@ def up(port: int, folder: Path | None) -> None:
     def stop(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, stop)
+    # Both, explicitly: a shell's background job inherits SIGINT ignored, and then
+    # Python would never raise KeyboardInterrupt for Ctrl-C.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, stop)
     try:
         server.wait()
     except KeyboardInterrupt:
