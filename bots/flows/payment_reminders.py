@@ -23,21 +23,12 @@ from bots.adapters.erp import ErpAdapter, open_erp
 from bots.adapters.smtp import Mailer
 from bots.comms.mails import send_customer_mail
 from bots.comms.reminders import ReminderInvoice, plan_reminders
+from bots.documents.bank.open_items import COLUMNS
 from bots.runtime.bot import Bot, NewItem, RunContext, WorkItem
 from bots.runtime.kv import kv_items, kv_put
 
 log = logging.getLogger(__name__)
 SENT = "payment-reminders:sent"
-COLUMNS = (
-    "invoice_number",
-    "customer_id",
-    "customer_name",
-    "invoice_date",
-    "due_date",
-    "currency",
-    "amount",
-    "open_amount",
-)
 
 
 def read_reminder_invoices(path: Path) -> list[ReminderInvoice]:

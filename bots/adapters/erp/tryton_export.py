@@ -26,6 +26,7 @@ from openpyxl import Workbook
 
 from bots.adapters.erp.tryton_lists import Record, read_list, stage
 from bots.adapters.erp.tryton_ui import SaoScreens
+from bots.documents.bank.open_items import COLUMNS
 
 log = logging.getLogger(__name__)
 
@@ -42,16 +43,6 @@ EXPORTED = (
     "amount",
     "open_amount",
     "due_date",
-)
-COLUMNS = (
-    "invoice_number",
-    "customer_id",
-    "customer_name",
-    "invoice_date",
-    "due_date",
-    "currency",
-    "amount",
-    "open_amount",
 )
 
 

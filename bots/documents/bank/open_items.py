@@ -22,6 +22,18 @@ from bots.errors import DocumentError
 
 log = logging.getLogger(__name__)
 
+# The columns in the order ERP adapters write them.
+COLUMNS = (
+    "invoice_number",
+    "customer_id",
+    "customer_name",
+    "invoice_date",
+    "due_date",
+    "currency",
+    "amount",
+    "open_amount",
+)
+
 OPEN_ITEM_SYNONYMS = {
     "invoice_number": "invoice_number",
     "invoice_no": "invoice_number",
